@@ -1,0 +1,152 @@
+"""``chiiki``: the project's command line (build, indicators, export, import, serve)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.errors import DataError
+
+
+def _write_frame(df: pd.DataFrame, fmt: str, output: str | None) -> None:
+    if fmt == "csv":
+        text = df.to_csv(index=False)
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    elif fmt == "json":
+        text = df.to_json(orient="records", force_ascii=False, indent=1)
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
+    elif fmt == "xlsx":
+        buf = io.BytesIO()
+        df.to_excel(buf, index=False)
+        if output:
+            Path(output).write_bytes(buf.getvalue())
+        else:
+            sys.stdout.buffer.write(buf.getvalue())
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from loaders.build import build_tables, write
+    from loaders.store import PROJECT_ROOT
+
+    raw = Path(args.raw)
+    if not raw.is_dir():
+        raise DataError(f"raw folder not found: {raw}")
+    result = build_tables(raw)
+    out = Path(args.output) if args.output else PROJECT_ROOT / "data"
+    assets = Path(args.assets) if args.assets else PROJECT_ROOT / "assets"
+    write(result, out, assets)
+    counts = result.manifest["counts"]
+    print(f"built {out}: {counts['observations']} observations, {counts['catalog']} catalog entries, "
+          f"{counts['municipalities']} municipalities", file=sys.stderr)
+    return 0
+
+
+def _cursor():
+    from loaders.store import get_store
+
+    return get_store().cursor()
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from loaders import query
+
+    df = query.catalog(_cursor())
+    for col in ("prefecture_years", "municipality_years"):
+        df[col] = df[col].map(lambda ys: " ".join(str(int(y)) for y in ys) if hasattr(ys, "__len__") else "")
+    cols = ["id", "name_ja", "name_en", "unit", "theme", "kind", "status", "prefecture_years",
+            "municipality_years", "definition_en", "source_en", "credit", "how_to_load"]
+    _write_frame(df[cols], args.format, args.output)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from loaders import query
+
+    if args.what != "indicator":
+        raise DataError(f"unknown export {args.what!r}; expected: indicator")
+    if not args.id:
+        raise DataError("export indicator needs an indicator id")
+    df = query.indicator_values(_cursor(), args.id, year=args.year, level=args.level)
+    df = df.rename(columns={"region_name_ja": "region_name"})
+    _write_frame(df[["region_code", "region_name", "year", "value", "unit"]], args.format, args.output)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from loaders.importers import run_import
+
+    report = run_import(args.kind, Path(args.file), indicator=args.indicator, mapping=args.mapping,
+                        source=args.source)
+    print(report, file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from app import create_app
+
+    create_app().run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="chiiki", description="Regional statistics of Japan: build, query, "
+                                "import and serve.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="build data/ from the official raw files")
+    b.add_argument("--raw", required=True, help="folder with the raw files (e.g. ../shared/data/raw)")
+    b.add_argument("--output", help="data folder to write (default: the project's data/)")
+    b.add_argument("--assets", help="assets folder for boundaries (default: the project's assets/)")
+    b.set_defaults(func=cmd_build)
+
+    formats = ("csv", "xlsx", "json")
+    i = sub.add_parser("indicators", help="list the indicator catalog")
+    i.add_argument("--format", choices=formats, default="csv")
+    i.add_argument("--output", help="file to write instead of stdout")
+    i.set_defaults(func=cmd_indicators)
+
+    e = sub.add_parser("export", help="export an indicator for every region")
+    e.add_argument("what", choices=["indicator"])
+    e.add_argument("id", nargs="?")
+    e.add_argument("--year", type=int)
+    e.add_argument("--level", choices=["prefecture", "municipality"], default="prefecture")
+    e.add_argument("--format", choices=formats, default="csv")
+    e.add_argument("--output", help="file to write instead of stdout")
+    e.set_defaults(func=cmd_export)
+
+    im = sub.add_parser("import", help="import an official file (estat, koyo, gnt, tidy)")
+    im.add_argument("kind", choices=["estat", "koyo", "gnt", "tidy"])
+    im.add_argument("file")
+    im.add_argument("--indicator", help="catalog indicator the e-Stat table maps to")
+    im.add_argument("--mapping", help="e-Stat mapping as JSON, e.g. '{\"filters\": {\"cat01\": \"100\"}}'")
+    im.add_argument("--source", help="source note stored with the import")
+    im.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("serve", help="start the dashboard")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8050)
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (DataError, FileNotFoundError) as exc:
+        print(f"chiiki: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

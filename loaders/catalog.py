@@ -1,0 +1,204 @@
+"""The indicator catalog: every indicator any page or command can show, loaded or not.
+
+Source items (one per SSDSE item code and the 県民経済計算 series) are described from the raw
+files at build time. The definitions below are the indicators the regional-innovation study uses
+that are *computed* from others (derived) or that need an official file the project does not bundle
+(import). They carry no figures; a derived indicator is computed in the query layer from its
+numerator and denominator, and is loaded exactly when both are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+CATALOG_COLUMNS = [
+    "id", "name_ja", "name_en", "unit", "unit_en", "theme", "kind", "levels",
+    "definition_ja", "definition_en", "numerator", "denominator", "scale", "denominator_year",
+    "higher_is_better", "source_ja", "source_en", "credit", "dataset_ids", "how_to_load",
+]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One catalog row. ``kind`` is source (bundled file), derived (ratio of two others) or import."""
+
+    id: str
+    name_ja: str
+    name_en: str
+    unit: str
+    unit_en: str
+    theme: str
+    kind: str
+    levels: str = "prefecture"
+    definition_ja: str = ""
+    definition_en: str = ""
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: float | None = None
+    # "same": numerator and denominator of the same year; "nearest": the denominator's closest year
+    # (stated in the definition, used where the numerator's survey years differ from the census).
+    denominator_year: str | None = None
+    higher_is_better: bool | None = None
+    source_ja: str = ""
+    source_en: str = ""
+    credit: str = ""
+    dataset_ids: str = ""
+    how_to_load: str = ""
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
+_GNT_SRC = ("経済産業省「グローバルニッチトップ企業100選」(2014年版・2020年版)",
+            "METI, Global Niche Top 100 companies (2014 and 2020 editions)")
+_KOYO_SRC = ("厚生労働省「雇用保険事業年報」都道府県労働局別適用状況（事業所関係）",
+             "MHLW, Employment Insurance Annual Report, establishments covered by prefectural labour bureau")
+
+IMPORT_INDICATORS: list[Indicator] = [
+    Indicator("gnt_firms", "グローバルニッチトップ企業数", "Global Niche Top firms", "社", "firms",
+              "innovation", "import",
+              definition_ja="GNT企業100選に選定された企業の本社所在都道府県別の数（版ごと）",
+              definition_en="Firms selected for the GNT 100, counted by prefecture of head office, per edition",
+              higher_is_better=True, source_ja=_GNT_SRC[0], source_en=_GNT_SRC[1],
+              how_to_load="chiiki import gnt FILE  (columns: firm, prefecture, edition)"),
+    Indicator("gnt_per_100k_estab", "GNT企業数（10万事業所当たり）", "GNT firms per 100,000 establishments",
+              "社/10万事業所", "per 100k establishments", "innovation", "derived",
+              definition_ja="GNT企業数 ÷ 民営事業所数 × 100,000。事業所数は版の年に最も近い経済センサスの年を使う"
+                            "（2014年版→2016年、2020年版→2021年）",
+              definition_en="GNT firms / private establishments × 100,000, establishments from the census year "
+                            "nearest the edition (2014 edition → 2016, 2020 edition → 2021)",
+              numerator="gnt_firms", denominator="C2108", scale=100_000, denominator_year="nearest",
+              higher_is_better=True, source_ja=_GNT_SRC[0], source_en=_GNT_SRC[1],
+              how_to_load="chiiki import gnt FILE"),
+    Indicator("patent_applications", "特許出願件数", "Patent applications", "件", "applications",
+              "innovation", "import",
+              definition_ja="特許出願件数（筆頭出願人の住所による都道府県別）",
+              definition_en="Patent applications by prefecture of the first applicant's address",
+              higher_is_better=True, source_ja="特許庁「特許行政年次報告書」",
+              source_en="JPO, Annual Report on Patent Administration",
+              how_to_load="chiiki import estat FILE --indicator patent_applications, "
+                          "or chiiki import tidy FILE"),
+    Indicator("patents_per_100_estab", "特許出願件数（100事業所当たり）",
+              "Patent applications per 100 establishments", "件/100事業所", "per 100 establishments",
+              "innovation", "derived",
+              definition_ja="特許出願件数 ÷ 民営事業所数 × 100（事業所数は最も近い経済センサスの年）",
+              definition_en="Patent applications / private establishments × 100 "
+                            "(establishments from the nearest census year)",
+              numerator="patent_applications", denominator="C2108", scale=100, denominator_year="nearest",
+              higher_is_better=True, source_ja="特許庁「特許行政年次報告書」",
+              source_en="JPO, Annual Report on Patent Administration",
+              how_to_load="load patent_applications (see that indicator)"),
+    Indicator("patent_registrations", "特許登録件数", "Patent registrations", "件", "registrations",
+              "innovation", "import",
+              definition_ja="特許登録件数（日本人、筆頭出願人の住所による都道府県別）。e-Stat 統計表 0003398337 の"
+                            "cat01=100（特許）",
+              definition_en="Patent registrations (Japanese applicants) by prefecture of the first applicant; "
+                            "e-Stat table 0003398337, cat01=100",
+              higher_is_better=True, source_ja="特許庁（e-Stat 統計表 0003398337）",
+              source_en="JPO via e-Stat table 0003398337",
+              how_to_load="chiiki import estat FILE  (the catalog knows table 0003398337)"),
+    Indicator("new_establishments", "新規適用事業所数", "Newly covered establishments", "事業所",
+              "establishments", "innovation", "import",
+              definition_ja="雇用保険の適用事業所のうち年度中に新規に成立したもの", definition_en=
+              "Establishments newly covered by employment insurance during the fiscal year",
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+    Indicator("closed_establishments", "廃止適用事業所数", "Establishments ceasing coverage", "事業所",
+              "establishments", "innovation", "import",
+              definition_ja="雇用保険の適用事業所のうち年度中に廃止されたもの", definition_en=
+              "Establishments whose employment-insurance coverage ended during the fiscal year",
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+    Indicator("covered_establishments_prev", "前年度末適用事業所数", "Covered establishments at prior year end",
+              "事業所", "establishments", "innovation", "import",
+              definition_ja="前年度末の雇用保険適用事業所数（開廃業率の分母）",
+              definition_en="Establishments covered by employment insurance at the end of the prior fiscal year",
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+    Indicator("opening_rate", "開業率", "Business opening rate", "%", "%", "innovation", "derived",
+              definition_ja="当該年度の新規適用事業所数 ÷ 前年度末の適用事業所数 × 100（雇用保険事業年報ベース）",
+              definition_en="Newly covered establishments in the fiscal year / covered establishments at the "
+                            "end of the prior year × 100 (employment-insurance basis)",
+              numerator="new_establishments", denominator="covered_establishments_prev", scale=100,
+              denominator_year="same", higher_is_better=True,
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+    Indicator("closing_rate", "廃業率", "Business closing rate", "%", "%", "innovation", "derived",
+              definition_ja="当該年度の廃止適用事業所数 ÷ 前年度末の適用事業所数 × 100（雇用保険事業年報ベース）",
+              definition_en="Establishments ceasing coverage in the fiscal year / covered establishments at the "
+                            "end of the prior year × 100 (employment-insurance basis)",
+              numerator="closed_establishments", denominator="covered_establishments_prev", scale=100,
+              denominator_year="same", higher_is_better=None,
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+    Indicator("vc_investment", "ベンチャーキャピタル投資額", "Venture capital investment", "百万円",
+              "million yen", "innovation", "import",
+              definition_ja="所在都道府県別のベンチャーキャピタル投資額（出典の定義による）",
+              definition_en="Venture capital invested, by prefecture of the investee (as the source defines it)",
+              higher_is_better=True, source_ja="利用者が取り込む公式資料", source_en="official file the user imports",
+              how_to_load="chiiki import tidy FILE  (template: data/templates/tidy_template.csv)"),
+    Indicator("rd_firm_share", "研究開発を行う企業の割合", "Share of firms doing R&D", "%", "%",
+              "innovation", "import",
+              definition_ja="研究開発を実施している企業数 ÷ 企業数 × 100（出典の定義による）",
+              definition_en="Firms performing R&D / all firms × 100 (as the source defines it)",
+              higher_is_better=True, source_ja="利用者が取り込む公式資料", source_en="official file the user imports",
+              how_to_load="chiiki import tidy FILE  (template: data/templates/tidy_template.csv)"),
+]
+
+_SSDSE_CREDIT = "独立行政法人統計センター「教育用標準データセット（SSDSE）」を加工して作成"
+_KENMIN_CREDIT = "内閣府 経済社会総合研究所「県民経済計算」を加工して作成"
+
+DERIVED_INDICATORS: list[Indicator] = [
+    Indicator("univ_students_per_1000", "大学学生数（人口千人当たり）", "University students per 1,000 people",
+              "人/千人", "per 1,000 people", "innovation", "derived",
+              definition_ja="大学学生数 ÷ 総人口 × 1,000（同じ年）。SSDSEの大学学生数は学校基本調査の学部学生数に"
+                            "一致し、大学院生を含まない",
+              definition_en="University students / total population × 1,000 (same year). SSDSE's 大学学生数 "
+                            "matches the School Basic Survey's undergraduate count: graduate students are not "
+                            "included",
+              numerator="E6302", denominator="A1101", scale=1000, denominator_year="same",
+              higher_is_better=True, source_ja="SSDSE（学校基本調査、人口推計・国勢調査）",
+              source_en="SSDSE (School Basic Survey; population estimates / census)", credit=_SSDSE_CREDIT),
+    Indicator("estab_per_1000", "民営事業所数（人口千人当たり）", "Private establishments per 1,000 people",
+              "事業所/千人", "per 1,000 people", "industry", "derived", levels="prefecture,municipality",
+              definition_ja="民営事業所数 ÷ 総人口 × 1,000（人口は最も近い年）",
+              definition_en="Private establishments / total population × 1,000 (population of the nearest year)",
+              numerator="C2108", denominator="A1101", scale=1000, denominator_year="nearest",
+              higher_is_better=True, source_ja="SSDSE（経済センサス‐活動調査、人口推計・国勢調査）",
+              source_en="SSDSE (Economic Census for Business Activity; population)", credit=_SSDSE_CREDIT),
+    Indicator("value_added_per_employee", "従業者1人当たり付加価値額", "Value added per employee",
+              "千円/人", "thousand yen per person", "industry", "derived",
+              definition_ja="経済活動別県内総生産（名目、16産業の合計） ÷ 民営事業所の従業者数 × 1,000（同じ年）。"
+                            "分子は公務を含み分母は民営のみのため、水準の比較に使い絶対値として読まない",
+              definition_en="Nominal value added (sum of 16 sectors, million yen) / employees of private "
+                            "establishments × 1,000 (same year). The numerator includes government, the "
+                            "denominator is private only: compare levels, do not read it as productivity",
+              numerator="va_total", denominator="C2208", scale=1000, denominator_year="same",
+              higher_is_better=True, source_ja="県民経済計算、経済センサス‐活動調査（SSDSE）",
+              source_en="Prefectural accounts; Economic Census (SSDSE)", credit=_KENMIN_CREDIT),
+]
+
+KENMIN_INDICATORS: list[Indicator] = [
+    Indicator("kenmin_gdp_nominal", "県内総生産（名目）", "Gross prefectural product (nominal)", "百万円",
+              "million yen", "C", "source",
+              definition_ja="経済活動別県内総生産（名目）の県内総生産欄。全国は47都道府県の合計（県計）",
+              definition_en="Published gross prefectural product (nominal); nation = sum of the 47 prefectures",
+              higher_is_better=True, source_ja="内閣府 経済社会総合研究所「県民経済計算」",
+              source_en="Cabinet Office ESRI, Prefectural Accounts", credit=_KENMIN_CREDIT,
+              dataset_ids="kenmin-2022"),
+    Indicator("va_total", "付加価値額（16産業計、名目）", "Value added, sum of 16 sectors (nominal)", "百万円",
+              "million yen", "industry", "source",
+              definition_ja="経済活動別県内総生産（名目）の16産業の合計。特化係数の分母。全国は47都道府県の合計",
+              definition_en="Sum of the 16 sectors of nominal GDP by activity; the denominator of value-added "
+                            "location quotients; nation = sum of the 47 prefectures",
+              higher_is_better=True, source_ja="内閣府 経済社会総合研究所「県民経済計算」",
+              source_en="Cabinet Office ESRI, Prefectural Accounts", credit=_KENMIN_CREDIT,
+              dataset_ids="kenmin-2022"),
+]
+
+
+def static_indicators() -> list[Indicator]:
+    """Catalog rows defined in code (derived, import and 県民経済計算 rows)."""
+    return [*KENMIN_INDICATORS, *DERIVED_INDICATORS, *IMPORT_INDICATORS]
+
+
+# e-Stat tables whose layout the catalog knows: statsDataId → how to map it to an indicator.
+ESTAT_MAPPINGS: dict[str, dict] = {
+    "0003398337": {"indicator": "patent_registrations", "filters": {"cat01": "100"},
+                   "area": "area", "time": "time"},
+}
