@@ -92,9 +92,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from app import create_app
+    from app import app
 
-    create_app().run(host=args.host, port=args.port, debug=False)
+    app.run(host=args.host, port=args.port, debug=False)
     return 0
 
 

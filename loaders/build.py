@@ -168,7 +168,9 @@ def build_tables(raw: Path) -> BuildResult:
     datasets = pd.DataFrame(dataset_rows).sort_values("dataset_id").reset_index(drop=True)
 
     manifest = {
-        "raw_files": {r["raw_file"]: r["sha256"] for r in dataset_rows},
+        "raw_files": {rel: sha256(raw / rel) for rel in sorted(
+            [*SSDSE_FILES, KENMIN_FILE, PREFS_CSV, BLOCKS_CSV, f"{GEO_DIR}/{geo.PREFECTURES_SOURCE}",
+             f"{GEO_DIR}/{geo.MUNICIPALITIES_SOURCE}"])},
         "counts": {"prefectures": 47, "municipalities": len(munis), "observations": len(observations),
                    "catalog": len(catalog)},
         "municipalities_without_shape": missing,

@@ -78,8 +78,11 @@ def read_csv(path: Path) -> tuple[str | None, pd.DataFrame, set[str]]:
     header_at = None
     for i, line in enumerate(lines):
         cells = [normalise(c) for c in line]
-        if cells and cells[0] in ("STATS_DATA_ID", "statsDataId") and len(cells) > 1:
-            table_id = cells[1]
+        # The API CSV has a PARAMETER block: a row of names, then a row of values.
+        if "STATS_DATA_ID" in cells and i + 1 < len(lines):
+            at = cells.index("STATS_DATA_ID")
+            following = lines[i + 1]
+            table_id = normalise(following[at]) if at < len(following) else None
         lowered = [c.lower() for c in cells]
         if "value" in lowered and any(c.endswith("_code") for c in lowered):
             header_at = i

@@ -1,0 +1,1 @@
+"""Callbacks: thin glue from inputs to metrics/queries to layouts."""

@@ -1,0 +1,1 @@
+"""Metrics: pure, typed functions on DataFrames and the serving database. Never imports dash."""

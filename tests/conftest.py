@@ -1,0 +1,70 @@
+"""Shared fixtures: a private user directory per test, and the raw folder when it exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from loaders import store
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT.parent / "shared" / "data" / "raw"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def user_dir(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets an empty user data directory, so imports never leak between tests."""
+    d = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("CHIIKI_USER_DIR", str(d))
+    monkeypatch.delenv("CHIIKI_DATA_DIR", raising=False)
+    store.reset_store()
+    yield d
+    store.reset_store()
+
+
+@pytest.fixture
+def raw_dir() -> Path:
+    if not (RAW / "ssdse").is_dir():
+        pytest.skip(f"official raw files not present at {RAW} (they live in ../shared/data/raw)")
+    return RAW
+
+
+@pytest.fixture
+def cur():
+    """A read-only cursor on a serving database built from the bundled data/."""
+    return store.get_store().cursor()
+
+
+def pytest_setup_options():
+    """Chrome options for dash[testing]: headless Debian Chromium with no background network."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--disable-quic"):
+        options.add_argument(arg)
+    import shutil
+
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary:
+        options.binary_location = binary
+    return options
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need chromium and chromedriver; skip with the reason, or fail when CI requires them."""
+    import os
+    import shutil
+
+    if shutil.which("chromedriver") and (shutil.which("chromium") or shutil.which("chromium-browser")):
+        return
+    if os.environ.get("CHIIKI_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError("browser tests required but chromium/chromedriver are not installed")
+    skip = pytest.mark.skip(reason="chromium and chromium-driver are not installed (apt-get install -y "
+                                   "chromium chromium-driver)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,120 @@
+"""Serving database: derived indicators by hand, edition priority, read-only, atomic swap."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from loaders import query, store
+from loaders.errors import DataError
+from tests.helpers import make_data_dir
+
+OBS = [
+    # indicator, region, year, value, dataset
+    ("E6302", "01", 2020, 30.0, "test-a"),
+    ("A1101", "01", 2020, 1000.0, "test-a"),
+    ("E6302", "13", 2020, 50.0, "test-a"),
+    ("A1101", "13", 2020, 0.0, "test-a"),        # zero denominator → no value, not inf
+    ("E6302", "00", 2020, 80.0, "test-a"),
+    ("A1101", "00", 2020, 1000.0, "test-a"),
+    ("A1101", "00", 2020, 2000.0, "test-b"),     # later edition wins for the same key
+    ("C2108", "01", 2016, 40.0, "test-a"),
+    ("C2108", "01", 2021, 50.0, "test-a"),
+    ("A1101", "01", 2019, 800.0, "test-a"),
+    ("A1101", "01", 2022, 1200.0, "test-a"),
+]
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch):
+    d = make_data_dir(tmp_path / "data", OBS, datasets={"test-a": 10, "test-b": 20})
+    monkeypatch.setenv("CHIIKI_DATA_DIR", str(d))
+    store.reset_store()
+    return store.get_store().cursor()
+
+
+def values(cur, ind, year=None):
+    df = query.indicator_values(cur, ind, year=year)
+    return dict(zip(df["region_code"], df["value"], strict=True))
+
+
+def test_same_year_ratio_by_hand(tiny):
+    v = values(tiny, "univ_students_per_1000", 2020)
+    assert v["01"] == pytest.approx(30 / 1000 * 1000)      # 30.0
+    assert v["00"] == pytest.approx(80 / 2000 * 1000)      # 40.0: test-b's population wins
+    assert v["13"] != v["13"]                               # NaN: zero denominator gives no value
+
+
+def test_nearest_year_denominator_by_hand(tiny):
+    # estab_per_1000 uses the population of the nearest year. 2021: 2020 and 2022 are equally near and
+    # the earlier one is used (1000); 2016: 2019 is nearest (800).
+    assert values(tiny, "estab_per_1000", 2021)["01"] == pytest.approx(50 / 1000 * 1000)
+    assert values(tiny, "estab_per_1000", 2016)["01"] == pytest.approx(40 / 800 * 1000)
+
+
+def test_latest_year_is_default_and_missing_regions_stay(tiny):
+    df = query.indicator_values(tiny, "A1101")
+    assert set(df["year"]) == {2022}
+    assert list(df["region_code"]) == ["00", "01", "13"]
+    assert df.set_index("region_code")["value"].isna().to_dict() == {"00": True, "01": False, "13": True}
+
+
+@pytest.mark.parametrize(("ind", "kwargs", "message"), [
+    ("A110", {}, "unknown indicator 'A110'; did you mean"),
+    ("A1101", {"year": 1999}, "no prefecture data for 1999; years available: 2019, 2020, 2022"),
+    ("gnt_per_100k_estab", {}, "is not loaded; load it with: chiiki import gnt FILE"),
+    ("A1101", {"level": "planet"}, "unknown level 'planet'"),
+    ("A1101", {"level": "municipality"}, "has no municipality data"),
+])
+def test_query_errors_name_the_problem(tiny, ind, kwargs, message):
+    with pytest.raises(DataError, match=message.replace("(", r"\(")):
+        query.indicator_values(tiny, ind, **kwargs)
+
+
+def test_catalog_status(tiny):
+    cat = query.catalog(tiny).set_index("id")
+    assert cat.loc["univ_students_per_1000", "status"] == "loaded"
+    assert cat.loc["opening_rate", "status"] == "not loaded"
+    assert list(cat.loc["A1101", "prefecture_years"]) == [2019, 2020, 2022]
+
+
+def test_serving_database_is_read_only(tiny):
+    with pytest.raises(duckdb.Error):
+        tiny.execute("CREATE TABLE x (a INT)")
+    with pytest.raises(duckdb.Error):
+        tiny.execute("DELETE FROM observations")
+
+
+def test_rebuild_swaps_file_while_reader_keeps_old_snapshot(tiny):
+    before = tiny.execute("SELECT count(*) FROM observations").fetchone()[0]
+    path = store.serving_db_path()
+    inode = path.stat().st_ino
+    store.build_serving_db()
+    assert path.stat().st_ino != inode                 # a new file was swapped in
+    assert tiny.execute("SELECT count(*) FROM observations").fetchone()[0] == before
+    assert not list(path.parent.glob(".serving-*"))    # no temporary left behind
+
+
+def test_serving_db_rebuilt_when_data_changes(tmp_path, monkeypatch):
+    d = make_data_dir(tmp_path / "d1", OBS[:2])
+    monkeypatch.setenv("CHIIKI_DATA_DIR", str(d))
+    first = store.ensure_serving_db()
+    mtime = first.stat().st_mtime_ns
+    assert store.ensure_serving_db().stat().st_mtime_ns == mtime     # unchanged data: reused
+    make_data_dir(d, OBS[:3])
+    store.ensure_serving_db()
+    con = duckdb.connect(str(first), read_only=True)
+    assert con.execute("SELECT count(*) FROM observations").fetchone()[0] == 3
+    con.close()
+
+
+def test_cursor_per_thread(tiny):
+    import threading
+
+    s = store.get_store()
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(s.cursor()))
+    t.start()
+    t.join()
+    assert seen[0] is not s.cursor()
+    assert s.cursor() is s.cursor()
