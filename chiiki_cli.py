@@ -1,4 +1,4 @@
-"""``chiiki``: the project's command line (build, indicators, export, import, serve)."""
+"""``chiiki``: the project's command line (build, indicators, export, import, fetch, serve)."""
 
 from __future__ import annotations
 
@@ -91,6 +91,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from loaders.estat_fetch import fetch_table
+    from loaders.importers import run_import
+    from loaders.store import user_dir
+
+    if args.source_kind != "estat":
+        raise DataError(f"unknown fetch source {args.source_kind!r}; expected: estat")
+    path = fetch_table(args.table_id, user_dir() / "downloads")
+    print(run_import("estat", path, indicator=args.indicator, mapping=args.mapping,
+                     source=f"e-Stat API statsDataId={args.table_id}"), file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from app import app
 
@@ -131,6 +144,13 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("--mapping", help="e-Stat mapping as JSON, e.g. '{\"filters\": {\"cat01\": \"100\"}}'")
     im.add_argument("--source", help="source note stored with the import")
     im.set_defaults(func=cmd_import)
+
+    f = sub.add_parser("fetch", help="download an e-Stat table with ESTAT_APP_ID and import it")
+    f.add_argument("source_kind", choices=["estat"])
+    f.add_argument("table_id", help="e-Stat statsDataId (10 digits)")
+    f.add_argument("--indicator", help="catalog indicator the table maps to")
+    f.add_argument("--mapping", help="mapping as JSON (filters for the other dimensions)")
+    f.set_defaults(func=cmd_fetch)
 
     s = sub.add_parser("serve", help="start the dashboard")
     s.add_argument("--host", default="127.0.0.1")
