@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass
 CATALOG_COLUMNS = [
     "id", "name_ja", "name_en", "unit", "unit_en", "theme", "kind", "levels",
     "definition_ja", "definition_en", "numerator", "denominator", "scale", "denominator_year",
-    "higher_is_better", "source_ja", "source_en", "credit", "dataset_ids", "how_to_load",
+    "higher_is_better", "aggregation", "in_index", "source_ja", "source_en", "credit", "dataset_ids",
+    "how_to_load",
 ]
 
 
@@ -39,6 +40,12 @@ class Indicator:
     # (stated in the definition, used where the numerator's survey years differ from the census).
     denominator_year: str | None = None
     higher_is_better: bool | None = None
+    # How a group (block, 三大都市圏) is summarised: "ratio" = Σ numerators / Σ denominators (derived
+    # indicators), "mean" = unweighted mean of member prefectures (counts, and published ratios whose
+    # components are not loaded).
+    aggregation: str = "mean"
+    # Part of the default composite innovation index when loaded.
+    in_index: bool = False
     source_ja: str = ""
     source_en: str = ""
     credit: str = ""
@@ -46,7 +53,10 @@ class Indicator:
     how_to_load: str = ""
 
     def row(self) -> dict:
-        return asdict(self)
+        row = asdict(self)
+        if self.kind == "derived":
+            row["aggregation"] = "ratio"
+        return row
 
 
 _GNT_SRC = ("経済産業省「グローバルニッチトップ企業100選」(2014年版・2020年版)",
@@ -68,7 +78,7 @@ IMPORT_INDICATORS: list[Indicator] = [
               definition_en="GNT firms / private establishments × 100,000, establishments from the census year "
                             "nearest the edition (2014 edition → 2016, 2020 edition → 2021)",
               numerator="gnt_firms", denominator="C2108", scale=100_000, denominator_year="nearest",
-              higher_is_better=True, source_ja=_GNT_SRC[0], source_en=_GNT_SRC[1],
+              in_index=True, higher_is_better=True, source_ja=_GNT_SRC[0], source_en=_GNT_SRC[1],
               how_to_load="chiiki import gnt FILE"),
     Indicator("patent_applications", "特許出願件数", "Patent applications", "件", "applications",
               "innovation", "import",
@@ -85,7 +95,7 @@ IMPORT_INDICATORS: list[Indicator] = [
               definition_en="Patent applications / private establishments × 100 "
                             "(establishments from the nearest census year)",
               numerator="patent_applications", denominator="C2108", scale=100, denominator_year="nearest",
-              higher_is_better=True, source_ja="特許庁「特許行政年次報告書」",
+              in_index=True, higher_is_better=True, source_ja="特許庁「特許行政年次報告書」",
               source_en="JPO, Annual Report on Patent Administration",
               how_to_load="load patent_applications (see that indicator)"),
     Indicator("patent_registrations", "特許登録件数", "Patent registrations", "件", "registrations",
@@ -117,7 +127,7 @@ IMPORT_INDICATORS: list[Indicator] = [
               definition_en="Newly covered establishments in the fiscal year / covered establishments at the "
                             "end of the prior year × 100 (employment-insurance basis)",
               numerator="new_establishments", denominator="covered_establishments_prev", scale=100,
-              denominator_year="same", higher_is_better=True,
+              denominator_year="same", in_index=True, higher_is_better=True,
               source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
     Indicator("closing_rate", "廃業率", "Business closing rate", "%", "%", "innovation", "derived",
               definition_ja="当該年度の廃止適用事業所数 ÷ 前年度末の適用事業所数 × 100（雇用保険事業年報ベース）",
@@ -126,6 +136,14 @@ IMPORT_INDICATORS: list[Indicator] = [
               numerator="closed_establishments", denominator="covered_establishments_prev", scale=100,
               denominator_year="same", higher_is_better=None,
               source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+    Indicator("vc_per_capita", "ベンチャーキャピタル投資額（人口1人当たり）", "Venture capital investment per person",
+              "円/人", "yen per person", "innovation", "derived",
+              definition_ja="ベンチャーキャピタル投資額（百万円） ÷ 総人口 × 1,000,000（人口は最も近い年）",
+              definition_en="Venture capital investment (million yen) / total population × 1,000,000 "
+                            "(population of the nearest year)",
+              numerator="vc_investment", denominator="A1101", scale=1_000_000, denominator_year="nearest",
+              in_index=True, higher_is_better=True, source_ja="利用者が取り込む公式資料",
+              source_en="official file the user imports", how_to_load="load vc_investment (see that indicator)"),
     Indicator("vc_investment", "ベンチャーキャピタル投資額", "Venture capital investment", "百万円",
               "million yen", "innovation", "import",
               definition_ja="所在都道府県別のベンチャーキャピタル投資額（出典の定義による）",
@@ -136,7 +154,8 @@ IMPORT_INDICATORS: list[Indicator] = [
               "innovation", "import",
               definition_ja="研究開発を実施している企業数 ÷ 企業数 × 100（出典の定義による）",
               definition_en="Firms performing R&D / all firms × 100 (as the source defines it)",
-              higher_is_better=True, source_ja="利用者が取り込む公式資料", source_en="official file the user imports",
+              in_index=True, higher_is_better=True, source_ja="利用者が取り込む公式資料",
+              source_en="official file the user imports",
               how_to_load="chiiki import tidy FILE  (template: data/templates/tidy_template.csv)"),
 ]
 
@@ -152,7 +171,7 @@ DERIVED_INDICATORS: list[Indicator] = [
                             "matches the School Basic Survey's undergraduate count: graduate students are not "
                             "included",
               numerator="E6302", denominator="A1101", scale=1000, denominator_year="same",
-              higher_is_better=True, source_ja="SSDSE（学校基本調査、人口推計・国勢調査）",
+              in_index=True, higher_is_better=True, source_ja="SSDSE（学校基本調査、人口推計・国勢調査）",
               source_en="SSDSE (School Basic Survey; population estimates / census)", credit=_SSDSE_CREDIT),
     Indicator("estab_per_1000", "民営事業所数（人口千人当たり）", "Private establishments per 1,000 people",
               "事業所/千人", "per 1,000 people", "industry", "derived", levels="prefecture,municipality",
@@ -171,6 +190,43 @@ DERIVED_INDICATORS: list[Indicator] = [
               numerator="va_total", denominator="C2208", scale=1000, denominator_year="same",
               higher_is_better=True, source_ja="県民経済計算、経済センサス‐活動調査（SSDSE）",
               source_en="Prefectural accounts; Economic Census (SSDSE)", credit=_KENMIN_CREDIT),
+]
+
+def _industry_share(ident: str, jsic: str, ja: str, en: str, *, theme: str, better: bool | None,
+                    in_index: bool = False) -> Indicator:
+    return Indicator(
+        ident, f"{ja}従業者の割合", f"Share of employees in {en}", "%", "%", theme, "derived",
+        levels="prefecture,municipality",
+        definition_ja=f"民営事業所の{ja}の従業者数 ÷ 全産業の従業者数 × 100（経済センサス‐活動調査、同じ出典・同じ年）",
+        definition_en=f"Employees of private establishments in {en} / employees in all industries × 100 "
+                      "(Economic Census, same source and year)",
+        numerator=f"employees:jsic-{jsic}", denominator="employees:total", scale=100, denominator_year="same",
+        higher_is_better=better, in_index=in_index, source_ja="経済センサス‐活動調査（SSDSE）",
+        source_en="Economic Census for Business Activity (SSDSE)", credit=_SSDSE_CREDIT)
+
+
+DERIVED_INDICATORS += [
+    _industry_share("ict_employee_share", "G", "情報通信業", "information and communications",
+                    theme="innovation", better=True, in_index=True),
+    _industry_share("professional_employee_share", "L", "学術研究、専門・技術サービス業",
+                    "scientific research, professional and technical services", theme="innovation",
+                    better=True, in_index=True),
+    _industry_share("manufacturing_employee_share", "E", "製造業", "manufacturing", theme="industry",
+                    better=None),
+    Indicator("physicians_per_100k", "医師数（人口10万人当たり）", "Physicians per 100,000 people", "人/10万人",
+              "per 100,000 people", "I", "derived", levels="prefecture,municipality",
+              definition_ja="医師数 ÷ 総人口 × 100,000（人口は最も近い年）",
+              definition_en="Physicians / total population × 100,000 (population of the nearest year)",
+              numerator="I6100", denominator="A1101", scale=100_000, denominator_year="nearest",
+              higher_is_better=True, source_ja="SSDSE（医師・歯科医師・薬剤師統計、人口）",
+              source_en="SSDSE (physician statistics; population)", credit=_SSDSE_CREDIT),
+    Indicator("aging_rate", "高齢化率（65歳以上人口の割合）", "Population aged 65 and over (share)", "%", "%", "A",
+              "derived", levels="prefecture,municipality",
+              definition_ja="65歳以上人口 ÷ 総人口 × 100（同じ年）",
+              definition_en="Population aged 65 and over / total population × 100 (same year)",
+              numerator="A1303", denominator="A1101", scale=100, denominator_year="same",
+              source_ja="SSDSE（人口推計・国勢調査）", source_en="SSDSE (population estimates / census)",
+              credit=_SSDSE_CREDIT),
 ]
 
 KENMIN_INDICATORS: list[Indicator] = [

@@ -216,6 +216,17 @@ def describe_item(code: str, name_ja: str) -> tuple[str, str, str]:
     raise KeyError(f"no English name or unit known for SSDSE item {code} ({name_ja})")
 
 
+# Items whose better direction is not a matter of opinion for a regional comparison; every other
+# source item is neutral (ranked largest-first, never called a strength or weakness).
+DIRECTIONS: dict[str, bool] = {
+    "C121101": True, "C122101": True,   # income per person
+    "A4103": True,                      # total fertility rate
+    "H5614": True,                      # recycling rate
+    "H5610": False,                     # waste per person per day
+    "D2203": False,                     # current balance ratio: lower leaves more room in the budget
+    "D2211": False,                     # real debt service ratio
+}
+
 THEMES: dict[str, tuple[str, str]] = {
     "A": ("人口・世帯", "Population and households"),
     "B": ("自然環境", "Land and climate"),

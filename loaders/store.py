@@ -151,23 +151,31 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
             ) o
         ) WHERE rn = 1
     """)
+    # Derived values keep their numerator and denominator so groups can be summarised as
+    # Σ numerators / Σ denominators instead of a mean of ratios.
     con.execute("CREATE TABLE derived_obs (indicator_id VARCHAR, region_code VARCHAR, year INTEGER, "
-                "value DOUBLE, dataset_id VARCHAR)")
+                "value DOUBLE, dataset_id VARCHAR, numerator DOUBLE, denominator DOUBLE)")
     for ind in static_indicators():
         if ind.kind != "derived":
+            continue
+        if ":" in ind.numerator:
+            _insert_industry_share(con, ind)
             continue
         same = ind.denominator_year == "same"
         # Zero or missing denominators give no value (NULLIF → NULL, then dropped), never 0 or inf.
         con.execute(f"""
             INSERT INTO derived_obs
-            SELECT ?, n.region_code, n.year, n.value / NULLIF(d.value, 0) * ?, 'derived:' || d.year
+            SELECT ?, n.region_code, n.year, n.value / NULLIF(d.value, 0) * ?, 'derived:' || d.year,
+                   n.value, d.value
             FROM base_obs n JOIN base_obs d
               ON d.indicator_id = ? AND d.region_code = n.region_code {"AND d.year = n.year" if same else ""}
             WHERE n.indicator_id = ? AND NULLIF(d.value, 0) IS NOT NULL
             QUALIFY row_number() OVER (PARTITION BY n.region_code, n.year
                                        ORDER BY abs(d.year - n.year), d.year) = 1
         """, [ind.id, ind.scale, ind.denominator, ind.numerator])
-    con.execute("CREATE VIEW obs AS SELECT * FROM base_obs UNION ALL SELECT * FROM derived_obs")
+    con.execute("""CREATE VIEW obs AS
+        SELECT *, NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator FROM base_obs
+        UNION ALL SELECT * FROM derived_obs""")
     con.execute("""
         CREATE TABLE indicator_years AS
         SELECT o.indicator_id, r.level, list(DISTINCT o.year ORDER BY o.year) AS years, count(*) AS n
@@ -183,6 +191,20 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
         LEFT JOIN indicator_years y ON y.indicator_id = c.id AND y.level = 'prefecture'
         LEFT JOIN indicator_years m ON m.indicator_id = c.id AND m.level = 'municipality'
     """)
+
+
+def _insert_industry_share(con: duckdb.DuckDBPyConnection, ind) -> None:
+    """Share of one industry in a measure's total, both from the same dataset and year."""
+    measure, industry = ind.numerator.split(":")
+    d_measure, d_industry = ind.denominator.split(":")
+    con.execute("""
+        INSERT INTO derived_obs
+        SELECT ?, n.region_code, n.year, n.value / NULLIF(d.value, 0) * ?, n.dataset_id, n.value, d.value
+        FROM industry_activity n JOIN industry_activity d
+          ON d.measure = ? AND d.industry_code = ? AND d.region_code = n.region_code AND d.year = n.year
+             AND d.dataset_id = n.dataset_id
+        WHERE n.measure = ? AND n.industry_code = ? AND NULLIF(d.value, 0) IS NOT NULL
+    """, [ind.id, ind.scale, d_measure, d_industry, measure, industry])
 
 
 def ensure_serving_db() -> Path:
