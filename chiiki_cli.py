@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -71,14 +72,68 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from loaders import query
+    from metrics import service
 
-    if args.what != "indicator":
-        raise DataError(f"unknown export {args.what!r}; expected: indicator")
-    if not args.id:
-        raise DataError("export indicator needs an indicator id")
-    df = query.indicator_values(_cursor(), args.id, year=args.year, level=args.level)
-    df = df.rename(columns={"region_name_ja": "region_name"})
-    _write_frame(df[["region_code", "region_name", "year", "value", "unit"]], args.format, args.output)
+    cur = _cursor()
+    if args.what == "indicator":
+        if not args.id:
+            raise DataError("export indicator needs an indicator id")
+        df = query.indicator_values(cur, args.id, year=args.year, level=args.level)
+        df = df.rename(columns={"region_name_ja": "region_name"})[["region_code", "region_name", "year", "value",
+                                                                   "unit"]]
+    elif args.what == "lq":
+        df = service.lq_table(cur, args.measure, args.year, level=args.level, against=args.against)
+        df = df.rename(columns={"region_name_ja": "region_name", "industry_name_ja": "industry"})[
+            ["region_code", "region_name", "industry_code", "industry", "year", "value", "share", "lq",
+             "share_of_reference", "strength"]]
+    elif args.what == "compare":
+        if not args.id:
+            raise DataError("export compare needs an indicator id")
+        df = service.comparison(cur, args.id, args.year)
+    else:  # index
+        weights = _parse_weights(args.weights)
+        result, years = service.innovation_index(cur, args.indicators.split(",") if args.indicators else None,
+                                                 weights)
+        names = cur.execute("SELECT code, name_ja FROM regions").df().set_index("code")["name_ja"]
+        df = result.scores.assign(region_name=result.scores["region_code"].map(names),
+                                  indicators=",".join(f"{i}@{years[i]}" for i in result.indicators))
+        for note in result.notes:
+            print(f"note: {note}", file=sys.stderr)
+    _write_frame(df, args.format, args.output)
+    return 0
+
+
+def _parse_weights(text: str | None) -> dict[str, float] | None:
+    if not text:
+        return None
+    weights = {}
+    for part in text.split(","):
+        key, _, value = part.partition("=")
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError:
+            raise DataError(f"--weights expects id=number pairs, got {part!r}") from None
+        if weights[key.strip()] < 0:
+            raise DataError(f"--weights must not be negative ({part!r})")
+    return weights
+
+
+def cmd_findings(args: argparse.Namespace) -> int:
+    from loaders.importers import region_resolver
+    from metrics.findings import region_findings
+
+    try:
+        code = region_resolver().resolve(args.region, file=None, row=None, column=None, levels=("prefecture",))
+    except DataError as exc:
+        raise DataError(f"findings: {exc}") from None
+    found = region_findings(_cursor(), code)
+    if args.format == "text":
+        for f in found:
+            print(f.text_en if args.lang == "en" else f.text_ja)
+        return 0
+    df = pd.DataFrame([dict(kind=f.kind, subject=f.subject, text_ja=f.text_ja, text_en=f.text_en,
+                            numbers=json.dumps(f.numbers, ensure_ascii=False)) for f in found])
+    _write_frame(df, args.format, args.output)
     return 0
 
 
@@ -128,11 +183,17 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--output", help="file to write instead of stdout")
     i.set_defaults(func=cmd_indicators)
 
-    e = sub.add_parser("export", help="export an indicator for every region")
-    e.add_argument("what", choices=["indicator"])
-    e.add_argument("id", nargs="?")
+    e = sub.add_parser("export", help="export an indicator, location quotients, a comparison or the index")
+    e.add_argument("what", choices=["indicator", "lq", "compare", "index"])
+    e.add_argument("id", nargs="?", help="indicator id (indicator, compare)")
     e.add_argument("--year", type=int)
     e.add_argument("--level", choices=["prefecture", "municipality"], default="prefecture")
+    e.add_argument("--measure", choices=["employees", "establishments", "value_added"], default="employees",
+                   help="for lq")
+    e.add_argument("--against", choices=["nation", "prefecture"], default="nation",
+                   help="for lq of municipalities: the nation or their own prefecture")
+    e.add_argument("--indicators", help="for index: comma-separated indicator ids (default: the catalog's)")
+    e.add_argument("--weights", help="for index: id=weight,… (default: equal)")
     e.add_argument("--format", choices=formats, default="csv")
     e.add_argument("--output", help="file to write instead of stdout")
     e.set_defaults(func=cmd_export)
@@ -144,6 +205,13 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("--mapping", help="e-Stat mapping as JSON, e.g. '{\"filters\": {\"cat01\": \"100\"}}'")
     im.add_argument("--source", help="source note stored with the import")
     im.set_defaults(func=cmd_import)
+
+    fi = sub.add_parser("findings", help="written findings for a prefecture")
+    fi.add_argument("region", help="prefecture code or name, e.g. 17 or 石川県")
+    fi.add_argument("--lang", choices=["ja", "en"], default="ja")
+    fi.add_argument("--format", choices=["text", *formats], default="text")
+    fi.add_argument("--output", help="file to write instead of stdout")
+    fi.set_defaults(func=cmd_findings)
 
     f = sub.add_parser("fetch", help="download an e-Stat table with ESTAT_APP_ID and import it")
     f.add_argument("source_kind", choices=["estat"])

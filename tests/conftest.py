@@ -13,12 +13,28 @@ RAW = ROOT.parent / "shared" / "data" / "raw"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session")
+def bundled_serving_db(tmp_path_factory) -> Path:
+    """The serving database of the bundled data/, built once per session."""
+    d = tmp_path_factory.mktemp("serving")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHIIKI_USER_DIR", str(d))   # never pick up a real user store from the machine
+        return store.build_serving_db(d / "serving.duckdb", store.PROJECT_ROOT / "data")
+
+
 @pytest.fixture(autouse=True)
-def user_dir(tmp_path_factory, monkeypatch) -> Path:
-    """Every test gets an empty user data directory, so imports never leak between tests."""
+def user_dir(tmp_path_factory, monkeypatch, bundled_serving_db) -> Path:
+    """Every test gets an empty user data directory, so imports never leak between tests.
+
+    It starts with a copy of the session's serving database; the store's fingerprint check still
+    rebuilds it whenever a test changes the data or imports something.
+    """
+    import shutil
+
     d = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("CHIIKI_USER_DIR", str(d))
     monkeypatch.delenv("CHIIKI_DATA_DIR", raising=False)
+    shutil.copy(bundled_serving_db, d / "serving.duckdb")
     store.reset_store()
     yield d
     store.reset_store()

@@ -24,6 +24,12 @@ from loaders.store import build_serving_db, data_dir, open_user_store, reset_sto
 PARSERS = {"estat": estat.parse, "koyo": koyo.parse, "gnt": gnt.parse, "tidy": tidy.parse}
 
 
+def region_resolver() -> RegionResolver:
+    """A resolver over the bundled regions (codes, Japanese and English names)."""
+    return RegionResolver(pd.read_parquet(data_dir() / "regions.parquet",
+                                          columns=["code", "level", "name_ja", "name_en"]))
+
+
 def parse_file(kind: str, path: Path, *, indicator: str | None = None,
                mapping: dict | None = None) -> pd.DataFrame:
     """Parse and validate a file without writing anything.
@@ -37,8 +43,7 @@ def parse_file(kind: str, path: Path, *, indicator: str | None = None,
     check_size(path)
     d = data_dir()
     catalog = pd.read_parquet(d / "catalog.parquet", columns=["id", "unit", "kind"])
-    regions = pd.read_parquet(d / "regions.parquet", columns=["code", "level", "name_ja", "name_en"])
-    return PARSERS[kind](path, catalog, RegionResolver(regions), indicator=indicator, mapping=mapping)
+    return PARSERS[kind](path, catalog, region_resolver(), indicator=indicator, mapping=mapping)
 
 
 def run_import(kind: str, path: Path, *, indicator: str | None = None, mapping: str | dict | None = None,

@@ -114,7 +114,7 @@ class RegionResolver:
         self.by_name["japan"] = "00"
         self.by_name["全国計"] = "00"
 
-    def resolve(self, text: str, *, file: str, row: int, column: str,
+    def resolve(self, text: str, *, file: str | None, row: int | None, column: str | None,
                 levels: tuple[str, ...] = ("nation", "prefecture", "municipality")) -> str:
         t = normalise(text)
         code = None

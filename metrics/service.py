@@ -1,0 +1,172 @@
+"""Metrics over the serving database: fetch with loaders.query/SQL, compute with the pure modules.
+
+Identifiers (indicator ids, measures, levels, years) are validated against the catalog and the
+data before use and reach SQL only as parameters.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from loaders import query
+from loaders.errors import DataError
+from metrics import compare, index, lq, peers
+
+
+def _regions(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return cur.execute("SELECT * FROM regions ORDER BY sort_order").df()
+
+
+def lq_years(cur: duckdb.DuckDBPyConnection, measure: str) -> list[int]:
+    if measure not in lq.MEASURES:
+        raise DataError(f"unknown measure {measure!r}; expected one of {', '.join(lq.MEASURES)}")
+    return [int(r[0]) for r in cur.execute(
+        "SELECT DISTINCT year FROM industry_activity WHERE measure = ? ORDER BY year", [measure]).fetchall()]
+
+
+def lq_table(cur: duckdb.DuckDBPyConnection, measure: str, year: int | None = None, *,
+             level: str = "prefecture", against: str = "nation", **thresholds: float) -> pd.DataFrame:
+    """Location quotients for every region and industry of a level.
+
+    ``against`` is ``nation`` or, for municipalities, ``prefecture`` (the municipality's own
+    prefecture, from the same source). Adds region and industry names and the year.
+    """
+    years = lq_years(cur, measure)
+    year = years[-1] if year is None else int(year)
+    if year not in years:
+        raise DataError(f"no {measure} by industry for {year}; years available: {', '.join(map(str, years))}")
+    if level not in query.LEVELS:
+        raise DataError(f"unknown level {level!r}; expected one of {', '.join(query.LEVELS)}")
+    if against not in ("nation", "prefecture") or (against == "prefecture" and level != "municipality"):
+        raise DataError("against=prefecture applies to municipalities; prefectures compare with the nation")
+    act = cur.execute("""
+        SELECT a.region_code, a.industry_code, a.value, r.level, r.prefecture_code
+        FROM industry_activity a JOIN regions r ON r.code = a.region_code
+        WHERE a.measure = ? AND a.year = ?
+    """, [measure, year]).df()
+    regional = act[act["level"] == level].copy()
+    if regional.empty:
+        raise DataError(f"{measure} {year} has no {level} data")
+    if against == "nation":
+        regional["ref_code"] = "00"
+        reference = act[act["level"] == "nation"].assign(ref_code="00")
+    else:
+        regional["ref_code"] = regional["prefecture_code"]
+        reference = act[act["level"] == "prefecture"].rename(columns={"region_code": "ref_code"})
+    out = lq.location_quotients(regional, reference, **thresholds)
+    regions = _regions(cur).set_index("code")
+    classification = "sna" if measure == "value_added" else "jsic"
+    inds = cur.execute("SELECT industry_code, name_ja, name_en, sort_order FROM industries WHERE classification = ?",
+                       [classification]).df().set_index("industry_code")
+    out["region_name_ja"] = out["region_code"].map(regions["name_ja"])
+    out["region_name_en"] = out["region_code"].map(regions["name_en"])
+    out["industry_name_ja"] = out["industry_code"].map(inds["name_ja"])
+    out["industry_name_en"] = out["industry_code"].map(inds["name_en"])
+    out["measure"] = measure
+    out["year"] = year
+    out["_r"] = out["region_code"].map(regions["sort_order"])
+    out["_i"] = out["industry_code"].map(inds["sort_order"])
+    return out.sort_values(["_r", "_i"]).drop(columns=["_r", "_i"]).reset_index(drop=True)
+
+
+def lq_change_table(cur: duckdb.DuckDBPyConnection, measure: str, year_from: int, year_to: int, *,
+                    level: str = "prefecture") -> pd.DataFrame:
+    """LQ and size change between two years that both have the measure (common industries only)."""
+    first = lq_table(cur, measure, year_from, level=level)
+    second = lq_table(cur, measure, year_to, level=level)
+    return lq.lq_change(first, second)
+
+
+def indicator_frame(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int | None = None) -> tuple[
+        pd.DataFrame, dict]:
+    """Prefecture values (with numerator/denominator for ratios) and the catalog row."""
+    meta = query.indicator(cur, indicator_id)
+    vals = query.indicator_values(cur, indicator_id, year=year)
+    year = int(vals["year"].iloc[0])
+    comps = cur.execute("SELECT region_code, numerator, denominator FROM obs WHERE indicator_id = ? AND year = ?",
+                        [indicator_id, year]).df()
+    vals = vals.merge(comps, on="region_code", how="left")
+    return vals, meta
+
+
+def comparison(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int | None = None) -> pd.DataFrame:
+    """Rank, deviation score, percentile and gaps to 全国 / 三大都市圏 / 地方圏 / block for all 47."""
+    vals, meta = indicator_frame(cur, indicator_id, year)
+    nation = vals.loc[vals["region_code"] == "00", "value"]
+    regions = _regions(cur)
+    members = cur.execute("SELECT * FROM region_members").df()
+    hib = meta["higher_is_better"]
+    hib = None if hib is None or pd.isna(hib) else bool(hib)
+    table = compare.comparison_table(
+        vals[vals["region_code"] != "00"], regions, members, higher_is_better=hib,
+        aggregation=meta["aggregation"], national_value=float(nation.iloc[0]) if len(nation) else np.nan,
+        scale=float(meta["scale"]) if meta["scale"] is not None and not pd.isna(meta["scale"]) else 1.0)
+    table.insert(0, "indicator_id", indicator_id)
+    table.insert(1, "year", int(vals["year"].iloc[0]))
+    return table
+
+
+def profile_matrix(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> tuple[pd.DataFrame, pd.Series,
+                                                                                      dict[str, int]]:
+    """Prefectures × indicators at each indicator's latest year, the national values and the years used.
+
+    Indicators that are not loaded at prefecture level are skipped.
+    """
+    cols, nat, years = {}, {}, {}
+    for ind in indicator_ids:
+        meta = query.indicator(cur, ind)
+        ys = meta["prefecture_years"]
+        if ys is None or not hasattr(ys, "__len__") or len(ys) == 0:
+            continue
+        vals = query.indicator_values(cur, ind).set_index("region_code")["value"]
+        years[ind] = int(ys[-1])
+        nat[ind] = vals.get("00", np.nan)
+        cols[ind] = vals.drop("00", errors="ignore")
+    return pd.DataFrame(cols), pd.Series(nat, dtype="float64"), years
+
+
+def default_index_indicators(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in cur.execute("SELECT id FROM catalog WHERE in_index ORDER BY id").fetchall()]
+
+
+def innovation_index(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str] | None = None,
+                     weights: dict[str, float] | None = None) -> tuple[index.IndexResult, dict[str, int]]:
+    """The composite index over the loaded indicators among ``indicator_ids`` (default: the catalog's)."""
+    wanted = indicator_ids or (sorted(weights) if weights else default_index_indicators(cur))
+    for ind in wanted:
+        query.indicator(cur, ind)   # unknown ids fail here with a suggestion
+    if weights:
+        stray = sorted(set(weights) - set(wanted))
+        if stray:
+            raise DataError(f"weights given for indicators not in the index: {', '.join(stray)}")
+    matrix, national, years = profile_matrix(cur, wanted)
+    if matrix.empty:
+        raise DataError(f"none of the index indicators is loaded: {', '.join(wanted)}")
+    directions = {}
+    for ind in matrix.columns:
+        hib = query.indicator(cur, ind)["higher_is_better"]
+        directions[ind] = None if hib is None or pd.isna(hib) else bool(hib)
+    result = index.composite_index(matrix, national, directions, weights=weights)
+    missing = [i for i in wanted if i not in matrix.columns]
+    if missing:
+        result.notes.insert(0, f"not loaded, left out: {', '.join(missing)}")
+    return result, years
+
+
+PROFILE_DEFAULT = ["univ_students_per_1000", "ict_employee_share", "professional_employee_share",
+                   "manufacturing_employee_share", "value_added_per_employee", "aging_rate", "estab_per_1000",
+                   "physicians_per_100k", "C122101", "A4103"]
+
+
+def region_peers(cur: duckdb.DuckDBPyConnection, region: str, indicator_ids: list[str] | None = None,
+                 k: int = 5) -> pd.DataFrame:
+    """Most similar prefectures to ``region`` on a standardised profile (default: PROFILE_DEFAULT)."""
+    matrix, _, _ = profile_matrix(cur, indicator_ids or PROFILE_DEFAULT)
+    if region not in matrix.index:
+        raise DataError(f"unknown prefecture {region!r}; expected a code 01–47")
+    out = peers.peers(matrix, region, k=k)
+    names = _regions(cur).set_index("code")["name_ja"]
+    out.insert(1, "region_name_ja", out["region_code"].map(names))
+    return out
