@@ -21,7 +21,11 @@ CATALOG_COLUMNS = [
 
 @dataclass(frozen=True)
 class Indicator:
-    """One catalog row. ``kind`` is source (bundled file), derived (ratio of two others) or import."""
+    """One catalog row.
+
+    ``kind`` is source (bundled file), derived (ratio of two others), lq (location quotients per
+    industry, computed by metrics.lq) or import (needs the user's official file).
+    """
 
     id: str
     name_ja: str
@@ -248,9 +252,38 @@ KENMIN_INDICATORS: list[Indicator] = [
 ]
 
 
+_LQ_DENOMINATORS = {
+    "employees": ("民営事業所の従業者数（経済センサス‐活動調査）。分母は同じ出典の全産業計: "
+                  "2016年は公表された都道府県・全国の合計、2021年はSSDSE-Aの市区町村の合計（都道府県・全国とも）",
+                  "employees of private establishments (Economic Census). Denominators are the all-industry "
+                  "total of the same source: the published prefecture and national totals for 2016, the sums of "
+                  "SSDSE-A municipalities (for prefectures and the nation) for 2021", "人", "persons"),
+    "establishments": ("民営事業所数（経済センサス‐活動調査）。分母は従業者数と同じく同じ出典の全産業計",
+                       "private establishments (Economic Census); denominators as for employees", "事業所",
+                       "establishments"),
+    "value_added": ("経済活動別県内総生産（名目、県民経済計算）。分母は16産業の合計（公表の県内総生産は輸入品に課される"
+                    "税・関税等を含むため使わない）、全国は47都道府県の合計",
+                    "nominal value added by activity (Prefectural Accounts). The denominator is the sum of the 16 "
+                    "sectors (the published GPP includes import duties and a tax deduction, so it is not used); the "
+                    "nation is the sum of the 47 prefectures", "百万円", "million yen"),
+}
+_LQ_NAMES = {"employees": ("従業者", "employees"), "establishments": ("事業所数", "establishments"),
+             "value_added": ("付加価値額", "value added")}
+
+LQ_INDICATORS: list[Indicator] = [
+    Indicator(f"lq_{m}", f"特化係数（{_LQ_NAMES[m][0]}）", f"Location quotient ({_LQ_NAMES[m][1]})", "", "",
+              "industry", "lq", levels="prefecture" if m == "value_added" else "prefecture,municipality",
+              definition_ja=f"（地域の産業 ÷ 地域の全産業）÷（全国の産業 ÷ 全国の全産業）。対象: {ja}",
+              definition_en=f"(region's industry / region's total) / (nation's industry / nation's total), on {en}",
+              numerator=f"{m}:<industry>", denominator=f"{m}:total", source_ja="SSDSE・県民経済計算",
+              source_en="SSDSE; Prefectural Accounts", credit=_KENMIN_CREDIT if m == "value_added" else _SSDSE_CREDIT)
+    for m, (ja, en, _u, _ue) in _LQ_DENOMINATORS.items()
+]
+
+
 def static_indicators() -> list[Indicator]:
-    """Catalog rows defined in code (derived, import and 県民経済計算 rows)."""
-    return [*KENMIN_INDICATORS, *DERIVED_INDICATORS, *IMPORT_INDICATORS]
+    """Catalog rows defined in code (県民経済計算, derived, location-quotient and import rows)."""
+    return [*KENMIN_INDICATORS, *DERIVED_INDICATORS, *LQ_INDICATORS, *IMPORT_INDICATORS]
 
 
 # e-Stat tables whose layout the catalog knows: statsDataId → how to map it to an indicator.

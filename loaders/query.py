@@ -44,6 +44,9 @@ def indicator_values(cur: duckdb.DuckDBPyConnection, indicator_id: str, *, year:
     if level not in LEVELS:
         raise DataError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
     meta = indicator(cur, indicator_id)
+    if meta["kind"] == "lq":
+        raise DataError(f"{indicator_id} has one value per industry; use `chiiki export lq` "
+                        f"--measure {indicator_id.removeprefix('lq_')}")
     years = meta[f"{level}_years"]
     if years is None or len(years) == 0:
         if meta["status"] == "not loaded":

@@ -65,6 +65,15 @@ def render_sources(tables: dict[str, pd.DataFrame]) -> str:
         lines.append(f"| {c.id} | {c.name_ja} | {c.definition_en} | {c.source_en} |")
     lines += [
         "",
+        "## Location quotients",
+        "",
+        "| id | 名称 | definition |",
+        "|---|---|---|",
+    ]
+    for c in catalog[catalog["kind"] == "lq"].itertuples():
+        lines.append(f"| {c.id} | {c.name_ja} | {c.definition_en} |")
+    lines += [
+        "",
         "## Indicators with no bundled source",
         "",
         "Known to the catalog and shown as *not loaded* until you import the official file.",

@@ -181,6 +181,11 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
         SELECT o.indicator_id, r.level, list(DISTINCT o.year ORDER BY o.year) AS years, count(*) AS n
         FROM obs o JOIN regions r ON r.code = o.region_code
         GROUP BY o.indicator_id, r.level
+        UNION ALL
+        SELECT 'lq_' || a.measure, r.level, list(DISTINCT a.year ORDER BY a.year), count(*)
+        FROM industry_activity a JOIN regions r ON r.code = a.region_code
+        WHERE r.level IN ('prefecture', 'municipality')
+        GROUP BY a.measure, r.level
     """)
     con.execute("""
         CREATE VIEW catalog_status AS

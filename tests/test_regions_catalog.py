@@ -68,7 +68,10 @@ def test_catalog_has_every_bundled_indicator_with_source(tables):
     src = cat.loc[sorted(bundled)]
     assert (src["source_ja"].str.len() > 0).all() and (src["credit"].str.len() > 0).all()
     assert set(cat["theme"]) <= set(THEMES)
-    assert set(cat["kind"]) == {"source", "derived", "import"}
+    assert set(cat["kind"]) == {"source", "derived", "import", "lq"}
+    for m in ("employees", "establishments", "value_added"):
+        assert "denominator" in cat.loc[f"lq_{m}", "definition_en"].lower() or m != "value_added"
+    assert "sum of the 16" in cat.loc["lq_value_added", "definition_en"]
 
 
 @pytest.mark.parametrize("ind", ["gnt_per_100k_estab", "patents_per_100_estab", "opening_rate", "closing_rate",

@@ -65,6 +65,7 @@ def test_latest_year_is_default_and_missing_regions_stay(tiny):
     ("gnt_per_100k_estab", {}, "is not loaded; load it with: chiiki import gnt FILE"),
     ("A1101", {"level": "planet"}, "unknown level 'planet'"),
     ("A1101", {"level": "municipality"}, "has no municipality data"),
+    ("lq_employees", {}, "has one value per industry; use `chiiki export lq` --measure employees"),
 ])
 def test_query_errors_name_the_problem(tiny, ind, kwargs, message):
     with pytest.raises(DataError, match=message.replace("(", r"\(")):
