@@ -148,8 +148,9 @@ def build_tables(raw: Path) -> BuildResult:
                                                name_to_code)
     muni_topo, _no_shape = geo.build_municipality_topology(
         _require(raw, f"{GEO_DIR}/{geo.MUNICIPALITIES_SOURCE}"))
-    shaped = {g["properties"]["code"] for g in muni_topo["objects"]["municipalities"]["geometries"]}
-    missing = sorted(set(munis["code"]) - shaped)
+    muni_geojson = geo.to_geojson(muni_topo, "municipalities")
+    # Municipalities the 0.1 % simplification reduced to nothing (small islands) or to a line.
+    missing = sorted(set(munis["code"]) - {f["id"] for f in muni_geojson["features"]})
     dataset_rows.append(dict(
         dataset_id="n03-2021", publisher_ja="国土交通省（簡略化: SmartNews Media Research Institute）",
         publisher_en="MLIT (simplified by SmartNews Media Research Institute)",
@@ -178,8 +179,11 @@ def build_tables(raw: Path) -> BuildResult:
     }
     tables = {"regions": regions, "region_members": members, "datasets": datasets, "catalog": catalog,
               "observations": observations, "industries": industries, "industry_activity": activity}
+    # TopoJSON is the compact master; plotly.js needs GeoJSON, derived here once (≈100 m rounding).
     assets = {"geo/prefectures.topojson": geo.dumps(prefs_topo),
-              "geo/municipalities.topojson": geo.dumps(muni_topo)}
+              "geo/municipalities.topojson": geo.dumps(muni_topo),
+              "geo/prefectures.geojson": geo.dumps(geo.to_geojson(prefs_topo, "prefectures")),
+              "geo/municipalities.geojson": geo.dumps(muni_geojson)}
     return BuildResult(tables=tables, assets=assets, manifest=manifest)
 
 

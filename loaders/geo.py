@@ -3,8 +3,9 @@
 TopoJSON keeps shared borders once and its coordinates are already quantised to integers (about
 50 m at the 0.1 % simplification used here), so the assets keep the source topology and transform
 and only replace the properties by a single ``code`` that joins to the regions table. Features
-without a code (所属未定地, areas not assigned to a municipality) are dropped. A few small island
-municipalities have no geometry at this simplification; they are listed in the build manifest.
+without a code (所属未定地, areas not assigned to a municipality) are dropped. Eleven small
+municipalities (islands, and a few the simplification reduced to a line) have no area at this
+simplification; the build manifest lists them and the pages show them in tables only.
 """
 
 from __future__ import annotations
@@ -83,3 +84,56 @@ def build_municipality_topology(path: Path) -> tuple[dict, list[str]]:
 def dumps(topo: dict) -> str:
     """Compact, deterministic JSON text for an asset."""
     return json.dumps(topo, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _decode_arcs(topo: dict, ndigits: int) -> list[list[tuple[float, float]]]:
+    """Absolute, rounded coordinates of every arc (delta-decoded through the transform)."""
+    sx, sy = topo["transform"]["scale"]
+    tx, ty = topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        pts = []
+        for dx, dy in arc:
+            x += dx
+            y += dy
+            p = (round(x * sx + tx, ndigits), round(y * sy + ty, ndigits))
+            if not pts or pts[-1] != p:
+                pts.append(p)
+        arcs.append(pts)
+    return arcs
+
+
+def _ring(indexes: list[int], arcs: list) -> list[list[float]]:
+    ring: list = []
+    for i in indexes:
+        pts = arcs[i] if i >= 0 else arcs[~i][::-1]
+        ring.extend(pts[1:] if ring else pts)
+    if len(ring) < 4 or ring[0] != ring[-1]:
+        ring.append(ring[0])
+    return [list(p) for p in ring]
+
+
+def to_geojson(topo: dict, object_name: str, ndigits: int = 3) -> dict:
+    """GeoJSON FeatureCollection of one TopoJSON object, for renderers that need GeoJSON (plotly.js).
+
+    Coordinates are rounded to ``ndigits`` decimals (3 ≈ 100 m) and repeated points dropped; rings
+    that collapse to fewer than three distinct points are left out.
+    """
+    arcs = _decode_arcs(topo, ndigits)
+    features = []
+    for g in topo["objects"][object_name]["geometries"]:
+        polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
+        coords = []
+        for poly in polys:
+            rings = [_ring(r, arcs) for r in poly]
+            rings = [r for r in rings if len({tuple(p) for p in r}) >= 3]
+            if rings:
+                coords.append(rings)
+        if not coords:
+            continue
+        geometry = ({"type": "Polygon", "coordinates": coords[0]} if len(coords) == 1
+                    else {"type": "MultiPolygon", "coordinates": coords})
+        features.append({"type": "Feature", "id": g["properties"]["code"], "properties": g["properties"],
+                         "geometry": geometry})
+    return {"type": "FeatureCollection", "features": features}

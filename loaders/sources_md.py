@@ -89,7 +89,8 @@ def render_sources(tables: dict[str, pd.DataFrame]) -> str:
         "",
         "`assets/geo/prefectures.topojson` and `assets/geo/municipalities.topojson` are built from",
         "dataset `n03-2021` (TopoJSON, shared borders kept, integer-quantised coordinates, one `code`",
-        "property). Credit: 出典：国土交通省 国土数値情報（行政区域データ）を加工して作成.",
+        "property); the `.geojson` files beside them are derived from those for plotly.js (coordinates",
+        "rounded to 0.001°). Credit: 出典：国土交通省 国土数値情報（行政区域データ）を加工して作成.",
         "",
     ]
     return "\n".join(lines)
