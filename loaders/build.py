@@ -21,7 +21,7 @@ from loaders.errors import DataError
 from loaders.kenmin import SECTORS, read_kenmin, sector_code
 from loaders.regions import NATION_CODE, build_regions, read_prefecture_reference
 from loaders.ssdse import SsdseTable, read_ssdse
-from loaders.ssdse_items import CENSUS_INDUSTRIES, DIRECTIONS, THEMES, describe_item, theme_of
+from loaders.ssdse_items import CENSUS_INDUSTRIES, DIRECTIONS, THEMES, describe_item, is_additive, theme_of
 
 SSDSE_FILES = [
     "ssdse/SSDSE-E-2022v2.csv", "ssdse/SSDSE-E-2023.csv", "ssdse/SSDSE-E-2024.csv", "ssdse/SSDSE-E-2025.xlsx",
@@ -251,6 +251,7 @@ def _catalog(ssdse: dict[str, SsdseTable], order: list[str]) -> pd.DataFrame:
             definition_ja=f"社会・人口統計体系の項目 {code}「{entry['name_ja']}」",
             definition_en=f"SSDS item {code}: {name_en}", numerator=None, denominator=None, scale=None,
             denominator_year=None, higher_is_better=DIRECTIONS.get(code), aggregation="mean", in_index=False,
+            additive=is_additive(code, unit),
             source_ja="独立行政法人統計センター「SSDSE」（総務省「社会・人口統計体系」）",
             source_en="NSTAC SSDSE (from MIC's System of Social and Demographic Statistics)",
             credit=SSDSE_CREDIT, dataset_ids=",".join(entry["datasets"]), how_to_load=""))
@@ -264,6 +265,7 @@ def _catalog(ssdse: dict[str, SsdseTable], order: list[str]) -> pd.DataFrame:
     catalog["scale"] = catalog["scale"].astype("float64")
     catalog["higher_is_better"] = catalog["higher_is_better"].astype("boolean")
     catalog["in_index"] = catalog["in_index"].astype(bool)
+    catalog["additive"] = catalog["additive"].astype(bool)
     return catalog.sort_values("id").reset_index(drop=True)
 
 

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 CATALOG_COLUMNS = [
     "id", "name_ja", "name_en", "unit", "unit_en", "theme", "kind", "levels",
     "definition_ja", "definition_en", "numerator", "denominator", "scale", "denominator_year",
-    "higher_is_better", "aggregation", "in_index", "source_ja", "source_en", "credit", "dataset_ids",
+    "higher_is_better", "aggregation", "in_index", "additive", "source_ja", "source_en", "credit", "dataset_ids",
     "how_to_load",
 ]
 
@@ -50,6 +50,8 @@ class Indicator:
     aggregation: str = "mean"
     # Part of the default composite innovation index when loaded.
     in_index: bool = False
+    # A count or amount that adds up over regions, so per-capita and share-of-Japan views make sense.
+    additive: bool = False
     source_ja: str = ""
     source_en: str = ""
     credit: str = ""
@@ -70,7 +72,7 @@ _KOYO_SRC = ("厚生労働省「雇用保険事業年報」都道府県労働局
 
 IMPORT_INDICATORS: list[Indicator] = [
     Indicator("gnt_firms", "グローバルニッチトップ企業数", "Global Niche Top firms", "社", "firms",
-              "innovation", "import",
+              "innovation", "import", additive=True,
               definition_ja="GNT企業100選に選定された企業の本社所在都道府県別の数（版ごと）",
               definition_en="Firms selected for the GNT 100, counted by prefecture of head office, per edition",
               higher_is_better=True, source_ja=_GNT_SRC[0], source_en=_GNT_SRC[1],
@@ -85,7 +87,7 @@ IMPORT_INDICATORS: list[Indicator] = [
               in_index=True, higher_is_better=True, source_ja=_GNT_SRC[0], source_en=_GNT_SRC[1],
               how_to_load="chiiki import gnt FILE"),
     Indicator("patent_applications", "特許出願件数", "Patent applications", "件", "applications",
-              "innovation", "import",
+              "innovation", "import", additive=True,
               definition_ja="特許出願件数（筆頭出願人の住所による都道府県別）",
               definition_en="Patent applications by prefecture of the first applicant's address",
               higher_is_better=True, source_ja="特許庁「特許行政年次報告書」",
@@ -103,7 +105,7 @@ IMPORT_INDICATORS: list[Indicator] = [
               source_en="JPO, Annual Report on Patent Administration",
               how_to_load="load patent_applications (see that indicator)"),
     Indicator("patent_registrations", "特許登録件数", "Patent registrations", "件", "registrations",
-              "innovation", "import",
+              "innovation", "import", additive=True,
               definition_ja="特許登録件数（日本人、筆頭出願人の住所による都道府県別）。e-Stat 統計表 0003398337 の"
                             "cat01=100（特許）",
               definition_en="Patent registrations (Japanese applicants) by prefecture of the first applicant; "
@@ -112,17 +114,17 @@ IMPORT_INDICATORS: list[Indicator] = [
               source_en="JPO via e-Stat table 0003398337",
               how_to_load="chiiki import estat FILE  (the catalog knows table 0003398337)"),
     Indicator("new_establishments", "新規適用事業所数", "Newly covered establishments", "事業所",
-              "establishments", "innovation", "import",
+              "establishments", "innovation", "import", additive=True,
               definition_ja="雇用保険の適用事業所のうち年度中に新規に成立したもの", definition_en=
               "Establishments newly covered by employment insurance during the fiscal year",
               source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
     Indicator("closed_establishments", "廃止適用事業所数", "Establishments ceasing coverage", "事業所",
-              "establishments", "innovation", "import",
+              "establishments", "innovation", "import", additive=True,
               definition_ja="雇用保険の適用事業所のうち年度中に廃止されたもの", definition_en=
               "Establishments whose employment-insurance coverage ended during the fiscal year",
               source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
     Indicator("covered_establishments_prev", "前年度末適用事業所数", "Covered establishments at prior year end",
-              "事業所", "establishments", "innovation", "import",
+              "事業所", "establishments", "innovation", "import", additive=True,
               definition_ja="前年度末の雇用保険適用事業所数（開廃業率の分母）",
               definition_en="Establishments covered by employment insurance at the end of the prior fiscal year",
               source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
@@ -149,7 +151,7 @@ IMPORT_INDICATORS: list[Indicator] = [
               in_index=True, higher_is_better=True, source_ja="利用者が取り込む公式資料",
               source_en="official file the user imports", how_to_load="load vc_investment (see that indicator)"),
     Indicator("vc_investment", "ベンチャーキャピタル投資額", "Venture capital investment", "百万円",
-              "million yen", "innovation", "import",
+              "million yen", "innovation", "import", additive=True,
               definition_ja="所在都道府県別のベンチャーキャピタル投資額（出典の定義による）",
               definition_en="Venture capital invested, by prefecture of the investee (as the source defines it)",
               higher_is_better=True, source_ja="利用者が取り込む公式資料", source_en="official file the user imports",
@@ -235,14 +237,14 @@ DERIVED_INDICATORS += [
 
 KENMIN_INDICATORS: list[Indicator] = [
     Indicator("kenmin_gdp_nominal", "県内総生産（名目）", "Gross prefectural product (nominal)", "百万円",
-              "million yen", "C", "source",
+              "million yen", "C", "source", additive=True,
               definition_ja="経済活動別県内総生産（名目）の県内総生産欄。全国は47都道府県の合計（県計）",
               definition_en="Published gross prefectural product (nominal); nation = sum of the 47 prefectures",
               higher_is_better=True, source_ja="内閣府 経済社会総合研究所「県民経済計算」",
               source_en="Cabinet Office ESRI, Prefectural Accounts", credit=_KENMIN_CREDIT,
               dataset_ids="kenmin-2022"),
     Indicator("va_total", "付加価値額（16産業計、名目）", "Value added, sum of 16 sectors (nominal)", "百万円",
-              "million yen", "industry", "source",
+              "million yen", "industry", "source", additive=True,
               definition_ja="経済活動別県内総生産（名目）の16産業の合計。特化係数の分母。全国は47都道府県の合計",
               definition_en="Sum of the 16 sectors of nominal GDP by activity; the denominator of value-added "
                             "location quotients; nation = sum of the 47 prefectures",

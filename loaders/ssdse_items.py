@@ -227,6 +227,16 @@ DIRECTIONS: dict[str, bool] = {
     "D2211": False,                     # real debt service ratio
 }
 
+# Units of counts and amounts that add up across regions; per-person and per-dwelling items excepted.
+ADDITIVE_UNITS = frozenset({"人", "世帯", "組", "事業所", "戸", "棟", "施設", "室", "園", "校", "館", "店", "所", "件",
+                            "人泊", "ha", "㎡", "t", "百万円", "千円"})
+NOT_ADDITIVE = frozenset({"C121101", "C122101", "H2130"})
+
+
+def is_additive(code: str, unit: str) -> bool:
+    return unit in ADDITIVE_UNITS and code not in NOT_ADDITIVE
+
+
 THEMES: dict[str, tuple[str, str]] = {
     "A": ("人口・世帯", "Population and households"),
     "B": ("自然環境", "Land and climate"),
