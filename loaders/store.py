@@ -234,6 +234,9 @@ class ReadOnlyStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        st = self.path.stat()
+        # Identifies the file opened: a rebuild swaps in a new inode, so caches keyed on it expire.
+        self.version = (st.st_ino, st.st_mtime_ns)
         self._con = duckdb.connect(str(self.path), read_only=True)
         self._local = threading.local()
 
@@ -253,9 +256,20 @@ _store_lock = threading.Lock()
 
 
 def get_store() -> ReadOnlyStore:
-    """The process-wide serving store, built on first use if needed."""
+    """The process-wide serving store, built on first use if needed.
+
+    If another process (an import from the data page in another worker, or the command line) has
+    swapped in a new serving file, the next call opens the new file; a stat is all it costs.
+    """
     global _store
     with _store_lock:
+        if _store is not None:
+            try:
+                st = _store.path.stat()
+                if (st.st_ino, st.st_mtime_ns) != _store.version:
+                    _store = ReadOnlyStore(_store.path)
+            except FileNotFoundError:
+                _store = None
         if _store is None:
             _store = ReadOnlyStore(ensure_serving_db())
         return _store
