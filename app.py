@@ -1,48 +1,64 @@
-"""The Dash application factory. Navigation and the page container only; pages live in layouts/."""
+"""The Dash application factory. Navigation and the page container only; pages live in layouts/ and
+their wiring in callbacks/."""
 
 from __future__ import annotations
 
 import json
 
 import dash
-from dash import Dash, dcc, html
+from dash import Dash, Input, Output, dcc, html
 
-from callbacks import data_callbacks
-from layouts import data_page, ids, start_page
-from loaders import query
-from loaders.ssdse_items import THEMES
-from loaders.store import data_dir, get_store
+from callbacks import data_callbacks, map_callbacks, start_callbacks
+from layouts import ids
+from layouts.i18n import t
 
-
-def _catalog():
-    return query.catalog(get_store().cursor())
+PAGES = [
+    # (module name, path, string key, layout function)
+    ("start", "/", "nav_start", start_callbacks.page_layout),
+    ("map", "/map", "nav_map", map_callbacks.page_layout),
+    ("data", "/data", "nav_data", data_callbacks.page_layout),
+]
 
 
 def create_app() -> Dash:
     app = Dash(__name__, use_pages=True, pages_folder="", title="chiiki — 地域経済ダッシュボード",
-               suppress_callback_exceptions=True)
-
-    def start_layout(**_):
-        manifest = json.loads((data_dir() / "manifest.json").read_text(encoding="utf-8"))
-        cat = _catalog()
-        loaded = int((cat["status"] == "loaded").sum())
-        return start_page.layout(manifest, loaded, len(cat) - loaded)
-
-    def data_layout(**_):
-        datasets = get_store().cursor().execute("SELECT * FROM datasets ORDER BY dataset_id").df()
-        return data_page.layout(_catalog(), datasets, THEMES)
-
-    dash.register_page("start", path="/", name="スタート / Start", layout=start_layout)
-    dash.register_page("data", path="/data", name="データと出典 / Data", layout=data_layout)
-    data_callbacks.register(app, _catalog)
+               suppress_callback_exceptions=True, serve_locally=True)
+    for module, path, key, layout in PAGES:
+        dash.register_page(module, path=path, name=t(key, "ja"), title=f"{t(key, 'ja')} — chiiki", layout=layout)
+    start_callbacks.register(app)
+    map_callbacks.register(app)
+    data_callbacks.register(app)
 
     app.layout = html.Div([
-        html.Nav(id=ids.NAV, **{"aria-label": "pages"}, children=[
-            dcc.Link(page["name"], href=page["relative_path"], className="nav-link")
-            for page in dash.page_registry.values()]),
+        html.Nav(id=ids.NAV, **{"aria-label": "ページ / pages"}, children=[
+            *[dcc.Link(t(key, "ja"), href=path, id=f"nav-{module}") for module, path, key, _ in PAGES],
+            html.Span(className="spacer"),
+            html.A(t("switch_lang", "ja"), href="?lang=en", id="nav-lang", hrefLang="en"),
+        ]),
         html.Main(dash.page_container, id=ids.PAGE_CONTAINER),
-        html.Footer(html.Small("出典の詳細は「データと出典」へ / Sources: see Data and sources")),
+        html.Footer(html.Small("chiiki — 出典は各図の下と「データと出典」に / sources under each chart and on "
+                               "Data and sources"), className="no-print"),
     ])
+
+    # The address bar follows the page's state; nav links and the language switch follow the language.
+    nav = json.dumps({"switch": [t("switch_lang", "ja"), t("switch_lang", "en")],
+                      "pages": [[path, [t(key, "ja"), t(key, "en")]] for _, path, key, _ in PAGES]},
+                     ensure_ascii=False)
+    app.clientside_callback(
+        """function(query, lang) {
+            const nav = NAV;
+            const i = lang === 'en' ? 1 : 0;
+            const link = window.dash_clientside.chiiki.syncUrl(query);
+            const params = new URLSearchParams(query || '');
+            if (lang === 'en') { params.delete('lang'); } else { params.set('lang', 'en'); }
+            const out = [link, '?' + params.toString(), nav.switch[i]];
+            const suffix = lang === 'en' ? '?lang=en' : '';
+            for (const p of nav.pages) { out.push(p[0] + suffix); out.push(p[1][i]); }
+            return out;
+        }""".replace("NAV", nav),
+        Output(ids.URL_LINK, "children"), Output("nav-lang", "href"), Output("nav-lang", "children"),
+        *[o for module, *_ in PAGES for o in (Output(f"nav-{module}", "href"), Output(f"nav-{module}", "children"))],
+        Input(ids.URL_QUERY, "data"), Input(ids.LANG, "data"))
     return app
 
 

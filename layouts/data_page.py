@@ -1,4 +1,5 @@
-"""The data and sources page: the catalog with status, and every dataset's credit line."""
+"""The data and sources page: the catalog with status, every dataset's credit line, downloads and the
+importer as an upload form."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import pandas as pd
 from dash import dash_table, dcc, html
 
 from layouts import ids
+from layouts.common import control, notice, url_state
+from layouts.i18n import t
 
-CATALOG_COLUMNS = [("id", "ID"), ("name_ja", "指標"), ("name_en", "Indicator"), ("unit", "単位"),
-                   ("status", "状態 / status"), ("years", "年 / years"), ("source_ja", "出典"),
-                   ("how_to_load", "読み込み方法 / how to load")]
+CATALOG_COLUMNS = [("id", "ID", "ID"), ("name_ja", "指標", "Indicator (ja)"), ("name_en", "Indicator", "Indicator"),
+                   ("unit", "単位", "Unit"), ("status", "状態", "Status"), ("years", "年", "Years"),
+                   ("source_ja", "出典", "Source"), ("how_to_load", "読み込み方法", "How to load")]
 
 
 def catalog_rows(catalog: pd.DataFrame) -> list[dict]:
@@ -23,36 +26,66 @@ def catalog_rows(catalog: pd.DataFrame) -> list[dict]:
         return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
 
     out = catalog.assign(years=catalog.apply(years, axis=1))
-    return out[[c for c, _ in CATALOG_COLUMNS]].fillna("").to_dict("records")
+    return out[[c for c, _, _ in CATALOG_COLUMNS]].fillna("").to_dict("records")
 
 
-def layout(catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[str, tuple[str, str]]) -> html.Div:
-    theme_options = [{"label": f"{ja} / {en}", "value": k} for k, (ja, en) in themes.items()]
+def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[str, tuple[str, str]]) -> html.Div:
+    lang = state["lang"]
+    en = lang == "en"
+    theme_options = [{"label": en_ if en else ja, "value": k} for k, (ja, en_) in themes.items()]
+    importable = catalog[catalog["kind"].isin(["import", "source"])]
     return html.Div([
-        html.H1("データと出典 / Data and sources"),
-        html.P("指標の一覧です。「未読込」の指標は公式ファイルを取り込むと表示されます。"
-               " Indicators marked not loaded appear once you import their official file."),
+        url_state("lang=en" if en else "", lang),
+        html.H1(t("nav_data", lang)),
+        notice(state.notices, lang, ids.DATA_NOTICE),
+        html.P("Indicators marked not loaded appear once you import their official file (below)." if en else
+               "「未読込」の指標は、下のフォームで公式ファイルを取り込むと表示されます。"),
         html.Div([
-            html.Label(["検索 / Search", dcc.Input(id=ids.DATA_SEARCH, type="search", debounce=True,
-                                                 placeholder="例: 人口, patent")]),
-            html.Label(["分野 / Theme", dcc.Dropdown(id=ids.DATA_THEME, options=theme_options, multi=True)]),
-            html.Label(["状態 / Status", dcc.RadioItems(
+            control("Search" if en else "検索", dcc.Input(id=ids.DATA_SEARCH, type="search", debounce=True,
+                                                           placeholder="人口, patent"), ids.DATA_SEARCH),
+            control("Theme" if en else "分野", dcc.Dropdown(id=ids.DATA_THEME, options=theme_options, multi=True),
+                    ids.DATA_THEME),
+            control("Status" if en else "状態", dcc.RadioItems(
                 id=ids.DATA_STATUS, value="all", inline=True,
-                options=[{"label": "すべて / all", "value": "all"},
-                         {"label": "読込済 / loaded", "value": "loaded"},
-                         {"label": "未読込 / not loaded", "value": "not loaded"}])]),
+                options=[{"label": "all" if en else "すべて", "value": "all"},
+                         {"label": "loaded" if en else "読込済", "value": "loaded"},
+                         {"label": t("not_loaded", lang), "value": "not loaded"}]), ids.DATA_STATUS),
         ], className="controls"),
         html.P(id=ids.DATA_COUNT, role="status"),
         dash_table.DataTable(
-            id=ids.DATA_TABLE, columns=[{"id": c, "name": n} for c, n in CATALOG_COLUMNS],
+            id=ids.DATA_TABLE, columns=[{"id": c, "name": e if en else j} for c, j, e in CATALOG_COLUMNS],
             data=catalog_rows(catalog), page_size=25, sort_action="native",
-            style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto", "maxWidth": "28em"},
+            style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto", "maxWidth": "28em",
+                        "fontFamily": "inherit"},
             style_data_conditional=[{"if": {"filter_query": '{status} = "not loaded"'},
                                      "backgroundColor": "#fff4e5"}]),
+        html.H2(t("upload", lang)),
+        html.Div([
+            control(t("upload_kind", lang), dcc.Dropdown(
+                id=ids.DATA_UPLOAD_KIND, value="tidy", clearable=False,
+                options=[{"label": "tidy template (CSV/Excel)", "value": "tidy"},
+                         {"label": "e-Stat (JSON / CSV)", "value": "estat"},
+                         {"label": "雇用保険事業年報 (koyo)", "value": "koyo"},
+                         {"label": "GNT firm list", "value": "gnt"}]), ids.DATA_UPLOAD_KIND),
+            control(t("indicator", lang) + " (e-Stat)", dcc.Dropdown(
+                id=ids.DATA_UPLOAD_INDICATOR, options=[{"label": f"{r.id} — {r.name_en if en else r.name_ja}",
+                                                        "value": r.id} for r in importable.itertuples()]),
+                    ids.DATA_UPLOAD_INDICATOR),
+        ], className="controls"),
+        dcc.Upload(id=ids.DATA_UPLOAD, children=html.Div(t("upload_drop", lang)), max_size=50 * 1024 * 1024,
+                   style={"border": "2px dashed #1f4e99", "padding": "1.5rem", "textAlign": "center",
+                          "cursor": "pointer"}),
+        html.Div(id=ids.DATA_UPLOAD_RESULT, role="status", **{"aria-live": "polite"}),
+        html.P([html.A("data/templates/tidy_template.csv", href="/download/tidy_template.csv"), " — ",
+                "region, indicator_id, year, value, unit, source"]),
+        html.H2(t("downloads", lang)),
+        html.Ul([html.Li(html.A("catalog.csv", href="/download/catalog.csv")),
+                 html.Li(html.A("SOURCES.md", href="/download/SOURCES.md"))]),
         html.H2("出典 / Sources"),
         html.Ul(id=ids.DATA_SOURCES, children=[
-            html.Li([html.Strong(d.title_ja), f" — {d.publisher_ja}; {d.edition}; ",
-                     html.Span(d.credit, className="credit"), f"; {d.licence_ja}"])
+            html.Li([html.Strong(d.title_en if en else d.title_ja), f" — {d.publisher_en if en else d.publisher_ja}; "
+                     f"{d.edition}; ", html.Span(d.credit, className="credit"),
+                     f"; {d.licence_en if en else d.licence_ja}"])
             for d in datasets.itertuples()]),
     ])
 

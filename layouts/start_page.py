@@ -1,22 +1,44 @@
-"""Start page: what the dashboard holds and how fresh it is."""
+"""Start page: what people come to ask, a prefecture picker, and how fresh the data is."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
 from layouts import ids
+from layouts.common import control, notice, url_state
+from layouts.i18n import t
 
 
-def layout(manifest: dict, loaded: int, not_loaded: int) -> html.Div:
+def question_links(region: str, lang: str) -> list[tuple[str, str]]:
+    suffix = "&lang=en" if lang == "en" else ""
+    return [
+        (t("q_strengths", lang), f"/profile?region={region}{suffix}"),
+        (t("q_neighbours", lang), f"/compare?regions={region},metro-all,non-metro{suffix}"),
+        (t("q_innovation", lang), f"/index?{suffix.lstrip('&')}"),
+        (t("q_industries", lang), f"/industry?region={region}{suffix}"),
+    ]
+
+
+def layout(state, manifest: dict, loaded: int, not_loaded: int, prefectures: list[tuple]) -> html.Div:
+    lang = state["lang"]
     counts = manifest["counts"]
+    region = state["region"]
     return html.Div([
-        html.H1("地域経済ダッシュボード chiiki / Regional dashboard"),
-        html.P(["データの最新年 / latest reference year: ",
-                html.Strong(str(manifest["latest_reference_year"]), id=ids.START_DATA_DATE)]),
+        url_state("lang=en" if lang == "en" else "", lang),
+        html.H1(t("app_title", lang)),
+        notice(state.notices, lang, ids.START_NOTICE),
+        control(t("pick_prefecture", lang), dcc.Dropdown(
+            id=ids.START_REGION, value=region, clearable=False,
+            options=[{"label": en if lang == "en" else ja, "value": c} for c, ja, en in prefectures]),
+            ids.START_REGION),
+        html.Div(id=ids.START_QUESTIONS, className="questions", children=[
+            dcc.Link(text, href=href, id=f"start-q{i}") for i, (text, href) in enumerate(question_links(region, lang))
+        ]),
+        html.P([t("data_date", lang), ": ", html.Strong(str(manifest["latest_reference_year"]),
+                                                        id=ids.START_DATA_DATE)]),
         html.P(id=ids.START_COUNTS, children=(
-            f"{counts['prefectures']} 都道府県・{counts['municipalities']} 市区町村、"
-            f"指標 {loaded} 件を収録（未読込 {not_loaded} 件）。 "
+            f"{counts['prefectures']} 都道府県・{counts['municipalities']} 市区町村、指標 {loaded} 件を収録"
+            f"（未読込 {not_loaded} 件）。" if lang != "en" else
             f"{counts['prefectures']} prefectures, {counts['municipalities']} municipalities, "
             f"{loaded} indicators loaded ({not_loaded} not loaded).")),
-        dcc.Link("データと出典 / Data and sources →", href="/data"),
     ])

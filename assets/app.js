@@ -1,0 +1,86 @@
+// Browser-side helpers: keep the address bar in step with the view (without reloading the page),
+// export charts as PNG/SVG, and step through views in presentation mode with the arrow keys.
+(function () {
+  const TOUR_KEY = "chiiki-pinned-views";
+  const BUILTIN_TOUR = [
+    "/map?ind=univ_students_per_1000&present=1",
+    "/map?ind=ict_employee_share&present=1",
+    "/industry?measure=employees&present=1",
+    "/index?present=1",
+  ];
+
+  function tourList() {
+    try {
+      const pinned = JSON.parse(localStorage.getItem(TOUR_KEY) || "[]");
+      return pinned.length ? pinned : BUILTIN_TOUR;
+    } catch (e) { return BUILTIN_TOUR; }
+  }
+
+  function withParam(url, key, value) {
+    const u = new URL(url, window.location.origin);
+    if (value === null || value === undefined || value === "") { u.searchParams.delete(key); }
+    else { u.searchParams.set(key, value); }
+    return u.pathname + u.search;
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    if (!document.body.classList.contains("presenting")) { return; }
+    if (ev.target && ["INPUT", "TEXTAREA", "SELECT"].includes(ev.target.tagName)) { return; }
+    const list = tourList();
+    const here = window.location.pathname + window.location.search;
+    let i = list.findIndex(function (v) { return withParam(v, "present", "1") === withParam(here, "present", "1"); });
+    if (ev.key === "ArrowRight" || ev.key === "PageDown") {
+      window.location.assign(withParam(list[(i + 1) % list.length], "present", "1"));
+    } else if (ev.key === "ArrowLeft" || ev.key === "PageUp") {
+      window.location.assign(withParam(list[(i - 1 + list.length) % list.length], "present", "1"));
+    } else if (ev.key === "Escape") {
+      window.location.assign(withParam(here, "present", null));
+    }
+  });
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    chiiki: {
+      // Replace the query string with the view's state; returns the full link for display.
+      syncUrl: function (query) {
+        if (query === undefined || query === null) { return window.dash_clientside.no_update; }
+        const url = window.location.pathname + (query ? "?" + query : "");
+        if (url !== window.location.pathname + window.location.search) {
+          window.history.replaceState(null, "", url);
+        }
+        if (new URLSearchParams(query).get("present") === "1") { document.body.classList.add("presenting"); }
+        else { document.body.classList.remove("presenting"); }
+        return window.location.origin + url;
+      },
+      downloadImage: function (pngClicks, svgClicks, graphId, filename) {
+        const ctx = window.dash_clientside.callback_context;
+        if (!ctx.triggered.length || !ctx.triggered[0].value) { return window.dash_clientside.no_update; }
+        const format = ctx.triggered[0].prop_id.indexOf("-svg") >= 0 ? "svg" : "png";
+        const el = document.getElementById(graphId);
+        const gd = el && (el.querySelector(".js-plotly-plot") || el);
+        if (gd && window.Plotly) {
+          window.Plotly.downloadImage(gd, {format: format, filename: filename, scale: format === "png" ? 2 : 1,
+                                           width: gd.clientWidth, height: gd.clientHeight});
+        }
+        return format;
+      },
+      pinView: function (n) {
+        if (!n) { return window.dash_clientside.no_update; }
+        const list = JSON.parse(localStorage.getItem(TOUR_KEY) || "[]");
+        const here = withParam(window.location.pathname + window.location.search, "present", null);
+        if (!list.includes(here)) { list.push(here); }
+        localStorage.setItem(TOUR_KEY, JSON.stringify(list));
+        return String(list.length);
+      },
+      present: function (n) {
+        if (!n) { return window.dash_clientside.no_update; }
+        document.body.classList.add("presenting");
+        if (document.documentElement.requestFullscreen) {
+          document.documentElement.requestFullscreen().catch(function () {});
+        }
+        const here = withParam(window.location.pathname + window.location.search, "present", "1");
+        window.history.replaceState(null, "", here);
+        return "1";
+      },
+    },
+  });
+})();

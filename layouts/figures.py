@@ -1,0 +1,236 @@
+"""Figure builders returning plain plotly dicts (cheap to build and to serialise).
+
+Every figure carries its title with the unit and a source line inside the figure, so an exported
+PNG or SVG stands on its own.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from plotly.colors import sample_colorscale
+
+# Colour-blind-safe sequential scales and diverging scales (ColorBrewer / matplotlib families).
+SEQUENTIAL = {"viridis": "Viridis", "cividis": "Cividis", "blues": "Blues", "ylgnbu": "YlGnBu"}
+DIVERGING = {"puor": "PuOr", "rdbu": "RdBu"}
+NO_DATA = "#d9d9d9"
+FONT = "Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/assets/topojson/",
+                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "chiiki"},
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def _num(v: float | None) -> float | None:
+    """JSON-safe rounded number (4 significant digits is plenty for colour and hover)."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return None
+    return float(f"{v:.6g}")
+
+
+def numbers(values) -> list[float | None]:
+    return [_num(float(v)) if v is not None else None for v in values]
+
+
+def base_layout(title: str, source: str, *, height: int | None = None) -> dict:
+    layout = {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
+        "font": {"family": FONT, "size": 13},
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 50},
+        "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "annotations": [{"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": -0.02,
+                         "xanchor": "left", "yanchor": "top", "showarrow": False,
+                         "font": {"size": 10, "color": "#444"}}],
+    }
+    if height:
+        layout["height"] = height
+    return layout
+
+
+def stepped_colorscale(edges: list[float], palette: str) -> tuple[list, float, float]:
+    """A colorscale with one flat colour per class, plus zmin/zmax = the outer breaks."""
+    k = max(1, len(edges) - 1)
+    colours = sample_colorscale(SEQUENTIAL.get(palette, "Viridis"), [i / max(1, k - 1) for i in range(k)]) \
+        if k > 1 else sample_colorscale(SEQUENTIAL.get(palette, "Viridis"), [0.5])
+    lo, hi = edges[0], edges[-1]
+    if hi == lo:
+        return [[0, colours[0]], [1, colours[0]]], lo, hi + 1
+    scale = []
+    for j in range(k):
+        a = (edges[j] - lo) / (hi - lo)
+        b = (edges[j + 1] - lo) / (hi - lo)
+        scale += [[a, colours[j]], [b, colours[j]]]
+    scale[0][0], scale[-1][0] = 0.0, 1.0
+    return scale, lo, hi
+
+
+def colour_spec(values, *, edges: list[float] | None, palette: str, centre: float | None) -> dict:
+    """Trace attributes for colour: classed sequential, or continuous diverging around ``centre``."""
+    if centre is not None:
+        v = np.asarray([x for x in values if x is not None and math.isfinite(x)], dtype="float64")
+        span = float(np.max(np.abs(v - centre))) if v.size else 1.0
+        span = span or 1.0
+        return {"colorscale": DIVERGING.get(palette, "PuOr"), "zmid": _num(centre), "zmin": _num(centre - span),
+                "zmax": _num(centre + span), "reversescale": False, "colorbar": {"tickvals": None}}
+    scale, lo, hi = stepped_colorscale(edges or [0, 1], palette)
+    ticks = [_num(e) for e in (edges or [])]
+    return {"colorscale": scale, "zmin": _num(lo), "zmax": _num(hi), "zmid": None,
+            "colorbar": {"tickvals": ticks, "ticktext": [f"{t:,.4g}" for t in ticks if t is not None]}}
+
+
+def choropleth(*, geojson_url: str, locations: list[str], names: list[str], z: list, ranks: list,
+               colour: dict, unit: str, title: str, source: str, hover_rank: str, hover_national: str,
+               national: float | None, height: int = 560) -> dict:
+    """A choropleth whose geometry is a URL: plotly.js fetches it once and caches it."""
+    trace = {
+        "type": "choropleth", "geojson": geojson_url, "featureidkey": "id", "locations": locations,
+        "z": z, "text": names, "customdata": ranks,
+        "marker": {"line": {"width": 0.4, "color": "white"}},
+        "hovertemplate": (f"<b>%{{text}}</b><br>%{{z:,.4g}} {unit}<br>{hover_rank}: %{{customdata}}"
+                          f"<br>{hover_national}: {'' if national is None else f'{national:,.4g}'} {unit}"
+                          "<extra></extra>"),
+        "colorbar": {"title": {"text": unit, "side": "right"}, "thickness": 14, "len": 0.8},
+    }
+    colorbar = colour.pop("colorbar", {})
+    trace.update({k: v for k, v in colour.items() if v is not None})
+    trace["colorbar"].update({k: v for k, v in colorbar.items() if v is not None})
+    layout = base_layout(title, source, height=height)
+    layout["geo"] = {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"},
+                     "bgcolor": "white"}
+    layout["dragmode"] = False
+    return {"data": [trace], "layout": layout}
+
+
+def ranking_bar(*, names: list[str], values: list, unit: str, title: str, source: str, highlight: str | None,
+                codes: list[str], national: float | None, national_label: str) -> dict:
+    order = sorted(range(len(values)), key=lambda i: (values[i] is None, -(values[i] or 0)))
+    colours = ["#d95f02" if codes[i] == highlight else "#4a6fa5" for i in order]
+    layout = base_layout(title, source, height=max(420, 16 * len(order) + 120))
+    layout.update({"xaxis": {"title": {"text": unit}, "gridcolor": "#eee"},
+                   "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
+                   "bargap": 0.25})
+    if national is not None and math.isfinite(national):
+        layout["shapes"] = [{"type": "line", "x0": national, "x1": national, "yref": "paper", "y0": 0, "y1": 1,
+                             "line": {"color": "#333", "dash": "dash", "width": 1}}]
+        layout["annotations"].append({"text": f"{national_label} {national:,.4g}", "x": national, "y": 1,
+                                      "yref": "paper", "showarrow": False, "yanchor": "bottom",
+                                      "font": {"size": 11}})
+    return {"data": [{"type": "bar", "orientation": "h", "x": numbers([values[i] for i in order]),
+                      "y": [names[i] for i in order], "marker": {"color": colours},
+                      "hovertemplate": f"%{{y}}: %{{x:,.4g}} {unit}<extra></extra>"}], "layout": layout}
+
+
+def scatter_fit(*, x: list, y: list, labels: list[str], x_title: str, y_title: str, title: str, source: str,
+                highlight: set[str] | None = None) -> dict:
+    """Labelled scatter with an ordinary least-squares line (when at least three points have both values)."""
+    pts = [(a, b, lab) for a, b, lab in zip(x, y, labels, strict=True)
+           if a is not None and b is not None and math.isfinite(a) and math.isfinite(b)]
+    data = [{"type": "scatter", "mode": "markers+text", "x": numbers([p[0] for p in pts]),
+             "y": numbers([p[1] for p in pts]), "text": [p[2] for p in pts], "textposition": "top center",
+             "textfont": {"size": 10},
+             "marker": {"size": 9, "color": ["#d95f02" if highlight and p[2] in highlight else "#4a6fa5"
+                                             for p in pts]},
+             "hovertemplate": "%{text}<br>x: %{x:,.4g}<br>y: %{y:,.4g}<extra></extra>", "name": ""}]
+    if len(pts) >= 3:
+        xs = np.array([p[0] for p in pts])
+        ys = np.array([p[1] for p in pts])
+        if np.ptp(xs) > 0:
+            slope, intercept = np.polyfit(xs, ys, 1)
+            r = float(np.corrcoef(xs, ys)[0, 1])
+            line_x = [float(xs.min()), float(xs.max())]
+            data.append({"type": "scatter", "mode": "lines", "x": numbers(line_x),
+                         "y": numbers([slope * v + intercept for v in line_x]),
+                         "line": {"color": "#333", "dash": "dot"}, "hoverinfo": "skip",
+                         "name": f"y = {slope:.4g}x + {intercept:.4g} (r = {r:.2f})"})
+    layout = base_layout(title, source, height=560)
+    layout.update({"xaxis": {"title": {"text": x_title}, "gridcolor": "#eee"},
+                   "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},
+                   "showlegend": True, "legend": {"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right"}})
+    return {"data": data, "layout": layout}
+
+
+def lines(*, series: list[dict], title: str, y_title: str, source: str) -> dict:
+    """Time series: each item has name, x (years), y."""
+    data = [{"type": "scatter", "mode": "lines+markers", "name": s["name"], "x": s["x"], "y": numbers(s["y"]),
+             "hovertemplate": f"{s['name']} %{{x}}: %{{y:,.4g}}<extra></extra>"} for s in series]
+    layout = base_layout(title, source, height=420)
+    layout.update({"xaxis": {"dtick": 1, "gridcolor": "#eee"}, "yaxis": {"title": {"text": y_title},
+                                                                         "gridcolor": "#eee"},
+                   "legend": {"orientation": "h", "y": -0.15}})
+    return {"data": data, "layout": layout}
+
+
+def grouped_bars(*, categories: list[str], series: list[dict], title: str, y_title: str, source: str) -> dict:
+    data = [{"type": "bar", "name": s["name"], "x": categories, "y": numbers(s["y"]),
+             "hovertemplate": f"{s['name']}: %{{y:,.4g}}<extra></extra>"} for s in series]
+    layout = base_layout(title, source, height=440)
+    layout.update({"barmode": "group", "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},
+                   "legend": {"orientation": "h", "y": -0.2}})
+    return {"data": data, "layout": layout}
+
+
+def heatmap(*, z: list[list], x: list[str], y: list[str], title: str, source: str, colorbar: str) -> dict:
+    """LQ heatmap on a log scale centred on 1 (LQ 2 and 0.5 get opposite colours of equal strength)."""
+    zlog = [[None if v is None or not math.isfinite(v) or v <= 0 else math.log2(v) for v in row] for row in z]
+    ticks = [0.25, 0.5, 1, 2, 4]
+    data = [{"type": "heatmap", "z": [numbers(r) for r in zlog], "x": x, "y": y, "colorscale": "PuOr",
+             "zmid": 0, "zmin": -2, "zmax": 2, "customdata": [numbers(r) for r in z],
+             "hovertemplate": "%{y} × %{x}<br>LQ %{customdata:.2f}<extra></extra>",
+             "colorbar": {"title": {"text": colorbar}, "tickvals": [math.log2(t) for t in ticks],
+                          "ticktext": [str(t) for t in ticks]}}]
+    layout = base_layout(title, source, height=max(500, 18 * len(y) + 200))
+    layout.update({"xaxis": {"side": "top", "tickangle": -45, "automargin": True},
+                   "yaxis": {"autorange": "reversed", "automargin": True}})
+    layout["margin"]["t"] = 160
+    return {"data": data, "layout": layout}
+
+
+def bubble(*, x: list, y: list, size: list, labels: list[str], title: str, source: str, x_title: str,
+           y_title: str, lq_threshold: float, min_share: float) -> dict:
+    s = np.asarray([v or 0 for v in size], dtype="float64")
+    ref = s.max() if s.size and s.max() > 0 else 1
+    data = [{"type": "scatter", "mode": "markers+text", "x": numbers(x), "y": numbers(y), "text": labels,
+             "textposition": "top center", "textfont": {"size": 10},
+             "marker": {"size": numbers(list(6 + 44 * np.sqrt(s / ref))), "color": "#4a6fa5", "opacity": 0.7,
+                        "line": {"color": "white", "width": 1}},
+             "customdata": numbers(list(s)),
+             "hovertemplate": "%{text}<br>LQ %{y:.2f}<br>%{x:.1%}<br>%{customdata:,.0f}<extra></extra>"}]
+    layout = base_layout(title, source, height=520)
+    layout.update({"xaxis": {"title": {"text": x_title}, "tickformat": ".0%", "type": "log", "gridcolor": "#eee"},
+                   "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},
+                   "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": lq_threshold,
+                               "y1": lq_threshold, "line": {"color": "#d95f02", "dash": "dash"}},
+                              {"type": "line", "xref": "x", "x0": min_share, "x1": min_share, "yref": "paper",
+                               "y0": 0, "y1": 1, "line": {"color": "#d95f02", "dash": "dot"}}]})
+    return {"data": data, "layout": layout}
+
+
+def dots(*, categories: list[str], series: list[dict], title: str, source: str, x_title: str) -> dict:
+    """Dot plot (one row per indicator), e.g. deviation scores of a region and its groups."""
+    symbols = ["circle", "diamond", "square", "triangle-up"]
+    data = [{"type": "scatter", "mode": "markers", "name": s["name"], "x": numbers(s["x"]), "y": categories,
+             "marker": {"size": 12 if i == 0 else 9, "symbol": symbols[i % 4]},
+             "hovertemplate": f"{s['name']}: %{{x:.1f}}<extra>%{{y}}</extra>"} for i, s in enumerate(series)]
+    layout = base_layout(title, source, height=max(360, 28 * len(categories) + 160))
+    layout.update({"xaxis": {"title": {"text": x_title}, "gridcolor": "#eee"},
+                   "yaxis": {"autorange": "reversed", "automargin": True},
+                   "shapes": [{"type": "line", "x0": 50, "x1": 50, "yref": "paper", "y0": 0, "y1": 1,
+                               "line": {"color": "#999", "dash": "dash"}}],
+                   "legend": {"orientation": "h", "y": -0.12}})
+    return {"data": data, "layout": layout}
+
+
+def rank_band(*, names: list[str], rank: list, best: list, worst: list, title: str, source: str,
+              x_title: str) -> dict:
+    data = [{"type": "scatter", "mode": "markers", "x": numbers(rank), "y": names,
+             "error_x": {"type": "data", "symmetric": False,
+                         "array": numbers([w - r for w, r in zip(worst, rank, strict=True)]),
+                         "arrayminus": numbers([r - b for r, b in zip(rank, best, strict=True)]),
+                         "color": "#888"},
+             "marker": {"size": 8, "color": "#4a6fa5"},
+             "hovertemplate": "%{y}: %{x}<extra></extra>"}]
+    layout = base_layout(title, source, height=max(420, 16 * len(names) + 120))
+    layout.update({"xaxis": {"title": {"text": x_title}, "autorange": "reversed", "gridcolor": "#eee"},
+                   "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}}})
+    return {"data": data, "layout": layout}
