@@ -8,7 +8,7 @@ import json
 import dash
 from dash import Dash, Input, Output, dcc, html
 
-from callbacks import data_callbacks, map_callbacks, start_callbacks
+from callbacks import data_callbacks, map_callbacks, profile_callbacks, start_callbacks
 from layouts import ids
 from layouts.i18n import t
 
@@ -16,6 +16,7 @@ PAGES = [
     # (module name, path, string key, layout function)
     ("start", "/", "nav_start", start_callbacks.page_layout),
     ("map", "/map", "nav_map", map_callbacks.page_layout),
+    ("profile", "/profile", "nav_profile", profile_callbacks.page_layout),
     ("data", "/data", "nav_data", data_callbacks.page_layout),
 ]
 
@@ -27,6 +28,7 @@ def create_app() -> Dash:
         dash.register_page(module, path=path, name=t(key, "ja"), title=f"{t(key, 'ja')} — chiiki", layout=layout)
     start_callbacks.register(app)
     map_callbacks.register(app)
+    profile_callbacks.register(app)
     data_callbacks.register(app)
 
     app.layout = html.Div([

@@ -13,6 +13,7 @@ import pandas as pd
 from loaders import query
 from loaders.errors import DataError
 from metrics import compare, index, lq, peers
+from metrics.cache import per_version
 
 
 def _regions(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -170,3 +171,93 @@ def region_peers(cur: duckdb.DuckDBPyConnection, region: str, indicator_ids: lis
     names = _regions(cur).set_index("code")["name_ja"]
     out.insert(1, "region_name_ja", out["region_code"].map(names))
     return out
+
+
+# Memoised entry points for the dashboard: same answers, computed once per data version.
+def _findings(cur, region):
+    from metrics.findings import region_findings
+
+    return region_findings(cur, region)
+
+
+def _index(cur, indicator_ids, weights):
+    return innovation_index(cur, list(indicator_ids) if indicator_ids else None,
+                            dict(weights) if weights else None)
+
+
+cached_comparison = per_version(512)(comparison)
+cached_lq_table = per_version(64)(lq_table)
+cached_findings = per_version(64)(_findings)
+cached_peers = per_version(64)(region_peers)
+cached_index = per_version(64)(_index)
+
+
+def _to_deviation(value: float, values: pd.Series) -> float:
+    sd = values.std(ddof=0)
+    if not sd or pd.isna(value):
+        return float("nan")
+    return float(50 + 10 * (value - values.mean()) / sd)
+
+
+def profile_deviation(cur: duckdb.DuckDBPyConnection, region: str, indicator_ids: list[str]) -> pd.DataFrame:
+    """Deviation scores (偏差値 over the 47) of a prefecture, Japan, its block and its group per indicator.
+
+    Groups are placed on the same scale: 50 + 10 · (group value − mean of prefectures) / sd. Indicators
+    where lower is better are flipped (100 − score) so that right is always better; those without a
+    direction are shown as they are. Not-loaded indicators are skipped.
+    """
+    rows = []
+    meta_region = cur.execute("SELECT metro_code FROM regions WHERE code = ?", [region]).fetchone()
+    if meta_region is None:
+        raise DataError(f"unknown prefecture {region!r}")
+    group_col = "non_metro_value" if meta_region[0] == "non-metro" else "metro_value"
+    for ind in indicator_ids:
+        meta = query.indicator(cur, ind)
+        if meta["status"] != "loaded" or not hasattr(meta["prefecture_years"], "__len__"):
+            continue
+        table = cached_comparison(ind, None)
+        vals = table["value"]
+        me = table[table["region_code"] == region].iloc[0]
+        hib = meta["higher_is_better"]
+        flip = hib is not None and not pd.isna(hib) and not bool(hib)
+        scores = {"region": me["deviation_score"], "nation": _to_deviation(me["national_value"], vals),
+                  "block": _to_deviation(me["block_value"], vals), "group": _to_deviation(me[group_col], vals)}
+        if flip:
+            scores = {k: 100 - v for k, v in scores.items()}
+        rows.append(dict(indicator_id=ind, name_ja=meta["name_ja"], name_en=meta["name_en"],
+                         year=int(table["year"].iloc[0]), value=me["value"], unit=meta["unit"], rank=me["rank"],
+                         **scores))
+    return pd.DataFrame(rows)
+
+
+def series(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str]) -> pd.DataFrame:
+    """year, region_code, value for prefectures, 全国 (00) and groups (summarised as in comparisons)."""
+    meta = query.indicator(cur, indicator_id)
+    obs = cur.execute("""
+        SELECT o.region_code, o.year, o.value, o.numerator, o.denominator FROM obs o
+        JOIN regions r ON r.code = o.region_code
+        WHERE o.indicator_id = ? AND r.level IN ('nation', 'prefecture') ORDER BY o.year
+    """, [indicator_id]).df()
+    members = cur.execute("SELECT * FROM region_members").df()
+    groups = members.groupby("group_code")["prefecture_code"].apply(list).to_dict()
+    scale = float(meta["scale"]) if meta["scale"] is not None and not pd.isna(meta["scale"]) else 1.0
+    out = []
+    for code in codes:
+        if code in groups and code != "00":
+            for year, g in obs.groupby("year"):
+                v = compare.group_value(g, groups[code], meta["aggregation"], scale)
+                out.append((int(year), code, v))
+        else:
+            sub = obs[obs["region_code"] == code]
+            out += [(int(y), code, float(v)) for y, v in zip(sub["year"], sub["value"], strict=True)]
+    return pd.DataFrame(out, columns=["year", "region_code", "value"])
+
+
+def group_values(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str],
+                 year: int | None = None) -> pd.DataFrame:
+    """One year's value for each code: a prefecture, 全国 (00) or a group (ratio from components)."""
+    s = series(cur, indicator_id, codes)
+    if s.empty:
+        return s
+    year = int(s["year"].max()) if year is None else year
+    return s[s["year"] == year].reset_index(drop=True)

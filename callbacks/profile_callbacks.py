@@ -1,0 +1,133 @@
+"""Region profile page."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from dash import Dash, Input, Output, State, ctx, dcc, no_update
+
+from callbacks import state as st
+from layouts import ids, profile_page
+from loaders.store import get_store
+from metrics import lq, service
+
+HEADLINE = ["A1101", "aging_rate", "C122101", "kenmin_gdp_nominal", "C2208", "estab_per_1000",
+            "univ_students_per_1000", "value_added_per_employee"]
+PREFS = [f"{i:02d}" for i in range(1, 48)]
+DEFAULTS = {"region": "13", "series": "A1101"}
+
+
+def series_choices() -> list[str]:
+    cat = st.catalog()
+    many = cat["prefecture_years"].map(lambda ys: hasattr(ys, "__len__") and len(ys) >= 5)
+    return sorted(cat.loc[many & (cat["kind"] != "lq"), "id"])
+
+
+def parse(params: dict) -> st.State:
+    return st.parse(params, {"region": (st.choice(PREFS), "13"), "series": (st.choice(series_choices()), "A1101")})
+
+
+def names(lang: str) -> dict[str, str]:
+    rows = get_store().cursor().execute("SELECT code, name_ja, name_en FROM regions").fetchall()
+    return {c: (en if lang == "en" and en else ja) for c, ja, en in rows}
+
+
+def headline_cards(region: str) -> list[dict]:
+    cards = []
+    for ind in HEADLINE:
+        row = st.catalog_row(ind)
+        if row["status"] != "loaded":
+            continue
+        table = service.cached_comparison(ind, None)
+        me = table[table["region_code"] == region].iloc[0]
+        cards.append(dict(id=ind, name_ja=row["name_ja"], name_en=row["name_en"], unit=row["unit"],
+                          unit_en=row["unit_en"],
+                          value=me["value"], rank=me["rank"], national=me["national_value"],
+                          year=int(table["year"].iloc[0])))
+    return cards
+
+
+def deviation_table(region: str) -> pd.DataFrame:
+    return service.profile_deviation(get_store().cursor(), region, service.PROFILE_DEFAULT)
+
+
+def series_figure(indicator: str, region: str, lang: str) -> dict:
+    cur = get_store().cursor()
+    block, metro = cur.execute("SELECT block_code, metro_code FROM regions WHERE code = ?", [region]).fetchone()
+    group = "non-metro" if metro == "non-metro" else "metro-all"
+    s = service.series(cur, indicator, [region, "00", block, group])
+    return profile_page.series_figure(s, names(lang), st.catalog_row(indicator), lang)
+
+
+def page_layout(**params):
+    state = parse(params)
+    lang, region = state["lang"], state["region"]
+    nm = names(lang)
+    cur = get_store().cursor()
+    block, metro = cur.execute("SELECT block_code, metro_code FROM regions WHERE code = ?", [region]).fetchone()
+    labels = {"nation": nm["00"], "block": nm[block], "group": nm["non-metro" if metro == "non-metro" else "metro-all"]}
+    lq_rows = service.cached_lq_table("employees", None)
+    lq_rows = lq_rows[lq_rows["region_code"] == region]
+    peers = service.cached_peers(region, None, 5)
+    cat = st.catalog().set_index("id")
+    ind_names = (cat["name_en"] if lang == "en" else cat["name_ja"]).to_dict()
+    return profile_page.layout(
+        state, query=st.encode(state.values, ["region", "series", "lang", "present"], DEFAULTS),
+        prefectures=[{"label": nm[c], "value": c} for c in PREFS], region_name=nm[region],
+        cards=profile_page.headline(headline_cards(region), lang),
+        found=profile_page.findings_list(service.cached_findings(region), lang),
+        deviation=profile_page.deviation_figure(deviation_table(region), nm[region], lang, labels),
+        bubble=profile_page.bubble_figure(lq_rows, nm[region], lang, lq.LQ_STRENGTH, lq.MIN_SHARE),
+        series_options=[{"label": ind_names.get(i, i), "value": i} for i in series_choices()],
+        series=series_figure(state["series"], region, lang),
+        peers=profile_page.peers_table(peers, nm, ind_names, lang))
+
+
+def export_data(region: str, lang: str, fmt: str):
+    dev = deviation_table(region)
+    cards = pd.DataFrame(headline_cards(region))
+    name = f"chiiki_profile_{region}"
+    if fmt == "csv":
+        text = cards.to_csv(index=False) + "\n" + dev.to_csv(index=False)
+        return dcc.send_string(text, f"{name}.csv")
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf) as xl:
+        cards.to_excel(xl, sheet_name="headline", index=False)
+        dev.to_excel(xl, sheet_name="deviation", index=False)
+    return dcc.send_bytes(buf.getvalue(), f"{name}.xlsx")
+
+
+def register(app: Dash) -> None:
+    app.clientside_callback(
+        """function(region, lang) {
+            if (!region) { return window.dash_clientside.no_update; }
+            return '/profile?region=' + region + (lang === 'en' ? '&lang=en' : '');
+        }""",
+        Output("profile-goto", "href"), Input(ids.PROFILE_REGION, "value"), State(ids.LANG, "data"),
+        prevent_initial_call=True)
+
+    @app.callback(Output(ids.PROFILE_SERIES, "figure"), Output(ids.URL_QUERY, "data", allow_duplicate=True),
+                  Input(ids.PROFILE_SERIES_INDICATOR, "value"), State(ids.PROFILE_REGION, "value"),
+                  State(ids.LANG, "data"), prevent_initial_call=True)
+    def _series(indicator, region, lang):
+        state = parse({"region": region, "series": indicator, "lang": lang})
+        return (series_figure(state["series"], state["region"], state["lang"]),
+                st.encode(state.values, ["region", "series", "lang"], DEFAULTS))
+
+    @app.callback(Output(f"{ids.PROFILE_EXPORT}-download", "data"), Input(f"{ids.PROFILE_EXPORT}-csv", "n_clicks"),
+                  Input(f"{ids.PROFILE_EXPORT}-xlsx", "n_clicks"), State(ids.PROFILE_REGION, "value"),
+                  State(ids.LANG, "data"), prevent_initial_call=True)
+    def _export(_c, _x, region, lang):
+        if region not in PREFS:
+            return no_update
+        return export_data(region, lang, "xlsx" if ctx.triggered_id.endswith("xlsx") else "csv")
+
+    app.clientside_callback(
+        """function(png, svg) { return window.dash_clientside.chiiki.downloadImage(png, svg, 'profile-deviation',
+                                                                                  'chiiki-profile'); }""",
+        Output(ids.PROFILE_IMAGE_DONE, "children"), Input(f"{ids.PROFILE_EXPORT}-png", "n_clicks"),
+        Input(f"{ids.PROFILE_EXPORT}-svg", "n_clicks"), prevent_initial_call=True)
+    app.clientside_callback("function(n) { if (n) { window.print(); } return ''; }",
+                            Output(ids.PROFILE_PRINT, "title"), Input(ids.PROFILE_PRINT, "n_clicks"),
+                            prevent_initial_call=True)

@@ -1,0 +1,121 @@
+"""Region profile (地域カルテ): headline figures, findings, comparison chart, industries, series, peers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from dash import dash_table, dcc, html
+
+from layouts import figures, ids
+from layouts.common import control, export_bar, graph, notice, url_state
+from layouts.i18n import t
+
+
+def _fmt(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"
+
+
+def headline(cards: list[dict], lang: str) -> html.Div:
+    out = []
+    for c in cards:
+        name = c["name_en"] if lang == "en" else c["name_ja"]
+        rank = "—" if c["rank"] != c["rank"] else f"{int(c['rank'])}"
+        out.append(html.Div([
+            html.Div(name, className="card-title"),
+            html.Div([_fmt(c["value"]), " ", html.Small(c["unit_en"] if lang == "en" else c["unit"])],
+                     className="value"),
+            html.Div(f"{t('rank', lang)} {rank}/47 · {t('national', lang)} {_fmt(c['national'])} · {c['year']}"),
+        ], className="card"))
+    return html.Div(out, id=ids.PROFILE_HEADLINE, className="headline")
+
+
+def findings_list(found: list, lang: str) -> html.Ul:
+    return html.Ul([html.Li(f.text_en if lang == "en" else f.text_ja, className=f"finding-{f.kind}")
+                    for f in found], id=ids.PROFILE_FINDINGS, className="findings")
+
+
+def deviation_figure(dev: pd.DataFrame, region_name: str, lang: str, labels: dict[str, str]) -> dict:
+    cats = [r.name_en if lang == "en" else r.name_ja for r in dev.itertuples()]
+    series = [{"name": region_name, "x": dev["region"].tolist()},
+              {"name": labels["nation"], "x": dev["nation"].tolist()},
+              {"name": labels["block"], "x": dev["block"].tolist()},
+              {"name": labels["group"], "x": dev["group"].tolist()}]
+    src = ("出典: SSDSE（統計センター）、県民経済計算（内閣府）。右ほど良い（低いほど良い指標は反転）"
+           if lang != "en" else "Sources: SSDSE (NSTAC), Prefectural Accounts (Cabinet Office). Right is better "
+           "(indicators where lower is better are flipped)")
+    return figures.dots(categories=cats, series=series, title=f"{region_name}: {t('profile_chart', lang)}",
+                        source=src, x_title=t("norm_deviation", lang))
+
+
+def bubble_figure(lq_rows: pd.DataFrame, region_name: str, lang: str, threshold: float, min_share: float) -> dict:
+    labels = (lq_rows["industry_name_en"] if lang == "en" else lq_rows["industry_name_ja"]).tolist()
+    year = int(lq_rows["year"].iloc[0]) if len(lq_rows) else ""
+    src = ("出典: 経済センサス‐活動調査（SSDSE-A の市区町村合計）。点線: 特化係数 {0} と域内シェア {1:.0%}"
+           if lang != "en" else "Source: Economic Census (sum of SSDSE-A municipalities). Dashed: LQ {0} and "
+           "{1:.0%} of the region").format(threshold, min_share)
+    return figures.bubble(x=lq_rows["share"].tolist(), y=lq_rows["lq"].tolist(), size=lq_rows["value"].tolist(),
+                          labels=labels, title=f"{region_name}: {t('industries', lang)} ({year})", source=src,
+                          x_title="域内シェア（対数軸）" if lang != "en" else "Share of the region (log scale)",
+                          y_title="特化係数" if lang != "en" else "Location quotient", lq_threshold=threshold,
+                          min_share=min_share)
+
+
+def series_figure(s: pd.DataFrame, names: dict[str, str], meta: dict, lang: str) -> dict:
+    unit = meta["unit_en"] if lang == "en" else meta["unit"]
+    name = meta["name_en"] if lang == "en" else meta["name_ja"]
+    rebase = bool(meta.get("additive"))
+    series = []
+    for code, g in s.groupby("region_code", sort=False):
+        g = g.sort_values("year")
+        y = g["value"].tolist()
+        if rebase and y and y[0]:
+            y = [v / y[0] * 100 for v in y]
+        series.append({"name": names.get(code, code), "x": g["year"].tolist(), "y": y})
+    y_title = ("最初の年=100" if lang != "en" else "first year = 100") if rebase else unit
+    src = f"{t('source', lang)}: {meta['source_en'] if lang == 'en' else meta['source_ja']}"
+    return figures.lines(series=series, title=f"{name} ({y_title})", y_title=y_title, source=src)
+
+
+def peers_table(peers: pd.DataFrame, names: dict[str, str], ind_names: dict[str, str], lang: str):
+    rows = [{"region": names.get(r.region_code, r.region_code), "distance": round(float(r.distance), 2),
+             "similar": "、".join(ind_names.get(i, i) for i in r.similar),
+             "different": "、".join(ind_names.get(i, i) for i in r.different)} for r in peers.itertuples()]
+    return dash_table.DataTable(
+        id=ids.PROFILE_PEERS, data=rows, style_cell={"textAlign": "left", "whiteSpace": "normal",
+                                                     "fontFamily": "inherit"},
+        columns=[{"id": "region", "name": t("region", lang)},
+                 {"id": "distance", "name": "距離" if lang != "en" else "Distance"},
+                 {"id": "similar", "name": t("similar_on", lang)},
+                 {"id": "different", "name": t("different_on", lang)}])
+
+
+def layout(state, *, query: str, prefectures: list[dict], region_name: str, cards, found, deviation: dict,
+           bubble: dict, series_options: list[dict], series: dict, peers) -> html.Div:
+    lang = state["lang"]
+    return html.Div([
+        url_state(query, lang),
+        html.H1(f"{t('nav_profile', lang)}: {region_name}"),
+        notice(state.notices, lang, ids.PROFILE_NOTICE),
+        html.Div([control(t("pick_prefecture", lang), dcc.Dropdown(id=ids.PROFILE_REGION, options=prefectures,
+                                                                     value=state["region"], clearable=False),
+                          ids.PROFILE_REGION),
+                  html.Button("印刷 / Print", id=ids.PROFILE_PRINT, className="btn", n_clicks=0)],
+                 className="controls"),
+        html.H2(t("headline", lang)), cards,
+        html.H2(t("findings", lang)), found,
+        export_bar(ids.PROFILE_EXPORT, lang),
+        graph(ids.PROFILE_DEVIATION, deviation, filename="chiiki-profile", label=t("profile_chart", lang)),
+        html.Div([graph(ids.PROFILE_BUBBLE, bubble, filename="chiiki-industries", label=t("industries", lang)),
+                  html.Div([
+                      control(t("indicator", lang), dcc.Dropdown(id=ids.PROFILE_SERIES_INDICATOR,
+                                                                 options=series_options, value=state["series"],
+                                                                 clearable=False), ids.PROFILE_SERIES_INDICATOR),
+                      graph(ids.PROFILE_SERIES, series, filename="chiiki-series", label=t("timeseries", lang))])],
+                 className="grid-2"),
+        html.H2(t("peers", lang)), peers,
+        html.Span(id=ids.PROFILE_IMAGE_DONE, className="visually-hidden"),
+        dcc.Location(id="profile-goto", refresh="callback-nav"),
+    ])
