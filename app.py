@@ -8,7 +8,15 @@ import json
 import dash
 from dash import Dash, Input, Output, dcc, html
 
-from callbacks import data_callbacks, map_callbacks, profile_callbacks, start_callbacks
+from callbacks import (
+    compare_callbacks,
+    data_callbacks,
+    index_callbacks,
+    industry_callbacks,
+    map_callbacks,
+    profile_callbacks,
+    start_callbacks,
+)
 from layouts import ids
 from layouts.i18n import t
 
@@ -17,6 +25,9 @@ PAGES = [
     ("start", "/", "nav_start", start_callbacks.page_layout),
     ("map", "/map", "nav_map", map_callbacks.page_layout),
     ("profile", "/profile", "nav_profile", profile_callbacks.page_layout),
+    ("compare", "/compare", "nav_compare", compare_callbacks.page_layout),
+    ("industry", "/industry", "nav_industry", industry_callbacks.page_layout),
+    ("index", "/index", "nav_index", index_callbacks.page_layout),
     ("data", "/data", "nav_data", data_callbacks.page_layout),
 ]
 
@@ -29,6 +40,9 @@ def create_app() -> Dash:
     start_callbacks.register(app)
     map_callbacks.register(app)
     profile_callbacks.register(app)
+    compare_callbacks.register(app)
+    industry_callbacks.register(app)
+    index_callbacks.register(app)
     data_callbacks.register(app)
 
     app.layout = html.Div([

@@ -1,0 +1,167 @@
+"""Innovation index page."""
+
+from __future__ import annotations
+
+import io
+
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
+
+from callbacks import state as st
+from layouts import ids, index_page
+from layouts.i18n import t
+from loaders.errors import DataError
+from loaders.store import get_store
+from metrics import service
+
+KEYS = ["inds", "w", "lang", "present"]
+
+
+def candidates() -> list[str]:
+    """Indicators that may go into the index: the catalog's index set plus loaded directional ones."""
+    cat = st.catalog()
+    loaded = cat["prefecture_years"].map(lambda ys: hasattr(ys, "__len__") and len(ys) > 0)
+    pick = cat["in_index"] | (loaded & cat["higher_is_better"].notna() & (cat["kind"] == "derived"))
+    return sorted(cat.loc[pick, "id"])
+
+
+def defaults() -> list[str]:
+    cat = st.catalog()
+    return sorted(cat.loc[cat["in_index"] & (cat["status"] == "loaded"), "id"])
+
+
+def parse(params: dict) -> st.State:
+    allowed = set(candidates())
+
+    def inds(raw: str) -> list[str]:
+        items = [x for x in raw.split(",") if x][:20]
+        bad = [x for x in items if x not in allowed]
+        if bad or not items:
+            raise ValueError(f"not an index indicator: {', '.join(bad)[:60]}")
+        return items
+
+    def weights(raw: str) -> dict[str, float]:
+        out = {}
+        for part in raw.split(",")[:20]:
+            k, _, v = part.partition(":")
+            try:
+                w = float(v)
+            except ValueError:
+                raise ValueError("expected id:weight pairs") from None
+            if k not in allowed or not 0 <= w <= 10:
+                raise ValueError(f"weight for {k[:20]!r} must be an index indicator and 0–10")
+            out[k] = w
+        return out
+    return st.parse(params, {"inds": (inds, None), "w": (weights, {})})
+
+
+def compute(state: st.State):
+    chosen = state["inds"] or defaults()
+    weights = state["w"] or {}
+    w = {i: weights.get(i, 1.0) for i in chosen}
+    use_weights = tuple(sorted(w.items())) if any(v != 1.0 for v in w.values()) else None
+    try:
+        result, years = service.cached_index(tuple(chosen), use_weights)
+    except (DataError, ValueError) as exc:
+        return chosen, w, None, None, str(exc)
+    return chosen, w, result, years, None
+
+
+def names(lang: str) -> dict[str, str]:
+    rows = get_store().cursor().execute("SELECT code, name_ja, name_en FROM regions").fetchall()
+    return {c: (en if lang == "en" and en else ja) for c, ja, en in rows}
+
+
+def ind_names(lang: str) -> dict[str, str]:
+    cat = st.catalog().set_index("id")
+    return (cat["name_en"] if lang == "en" else cat["name_ja"]).to_dict()
+
+
+def build(state: st.State) -> dict:
+    lang = state["lang"]
+    chosen, w, result, years, error = compute(state)
+    nm = names(lang)
+    out = {"chosen": chosen, "weights": w, "map": {"data": [], "layout": {}}, "band": {"data": [], "layout": {}},
+           "rows": [], "notes": [], "message": error, "result": result}
+    if result is None:
+        return out
+    inm = ind_names(lang)
+    used = ", ".join(f"{inm.get(i, i)} ({years[i]})" for i in result.indicators)
+    notes = [("指数に含めた指標: " if lang != "en" else "Indicators in the index: ") + used]
+    notes += result.notes
+    if result.transformed:
+        notes.append(("平方根変換: " if lang != "en" else "Square-root transformed: ") + ", ".join(result.transformed))
+    if result.outliers:
+        notes.append(("外れ値を補正: " if lang != "en" else "Outliers capped: ") +
+                     "; ".join(f"{k}: {', '.join(nm[c] for c in v)}" for k, v in result.outliers.items()))
+    out.update(map=index_page.map_figure(result.scores, nm, lang), band=index_page.band_figure(result.scores, nm, lang),
+               rows=index_page.table_rows(result.scores, nm, lang), notes=notes)
+    return out
+
+
+def encode(state: st.State, chosen: list[str], w: dict[str, float]) -> str:
+    values = dict(state.values)
+    values["inds"] = "" if chosen == defaults() else ",".join(chosen)
+    values["w"] = ",".join(f"{k}:{v:g}" for k, v in w.items() if v != 1.0)
+    return st.encode(values, KEYS, {"inds": "", "w": ""})
+
+
+def page_layout(**params):
+    state = parse(params)
+    lang = state["lang"]
+    b = build(state)
+    inm = ind_names(lang)
+    cat = st.catalog().set_index("id")
+    options = [{"label": inm.get(i, i) + ("" if cat.loc[i, "status"] == "loaded" else f" ({t('not_loaded', lang)})"),
+                "value": i, "disabled": cat.loc[i, "status"] != "loaded"} for i in candidates()]
+    return index_page.layout(state, query=encode(state, b["chosen"], b["weights"]), options=options,
+                             chosen=b["chosen"], weights=index_page.weights_inputs(b["chosen"], b["weights"], inm),
+                             fig_map=b["map"], fig_band=b["band"], rows=b["rows"], notes=b["notes"],
+                             message=b["message"])
+
+
+def update(chosen, weight_values, weight_ids, lang):
+    w = {i["id"]: v for i, v in zip(weight_ids or [], weight_values or [], strict=False) if v is not None}
+    params = {"inds": ",".join(chosen or []), "w": ",".join(f"{k}:{v}" for k, v in w.items() if k in (chosen or [])),
+              "lang": lang}
+    state = parse({k: v for k, v in params.items() if v})
+    b = build(state)
+    inm = ind_names(state["lang"])
+    return (b["map"], b["band"], b["rows"], b["notes"], b["message"],
+            index_page.weights_inputs(b["chosen"], b["weights"], inm), encode(state, b["chosen"], b["weights"]))
+
+
+def register(app: Dash) -> None:
+    @app.callback(Output(ids.INDEX_MAP, "figure"), Output(ids.INDEX_BAND, "figure"), Output(ids.INDEX_TABLE, "data"),
+                  Output(ids.INDEX_NOTES, "children"), Output("index-message", "children"),
+                  Output(ids.INDEX_WEIGHTS, "children"), Output(ids.URL_QUERY, "data", allow_duplicate=True),
+                  Input(ids.INDEX_INDICATORS, "value"), Input({"type": "index-weight", "id": ALL}, "value"),
+                  State({"type": "index-weight", "id": ALL}, "id"), State(ids.LANG, "data"),
+                  prevent_initial_call=True)
+    def _update(chosen, values, wids, lang):
+        fig_map, band, rows, notes, msg, weights, query = update(chosen, values, wids, lang)
+        from dash import html
+
+        return fig_map, band, rows, [html.Li(n) for n in notes], msg, weights, query
+
+    @app.callback(Output(f"{ids.INDEX_EXPORT}-download", "data"), Input(f"{ids.INDEX_EXPORT}-csv", "n_clicks"),
+                  Input(f"{ids.INDEX_EXPORT}-xlsx", "n_clicks"), State(ids.URL_QUERY, "data"),
+                  prevent_initial_call=True)
+    def _export(_c, _x, query):
+        from urllib.parse import parse_qs
+
+        state = parse({k: v[0] for k, v in parse_qs(query or "").items()})
+        b = build(state)
+        if b["result"] is None:
+            return no_update
+        df = b["result"].scores.assign(indicators=",".join(b["result"].indicators))
+        if ctx.triggered_id.endswith("csv"):
+            return dcc.send_data_frame(df.to_csv, "chiiki_index.csv", index=False)
+        buf = io.BytesIO()
+        df.to_excel(buf, index=False)
+        return dcc.send_bytes(buf.getvalue(), "chiiki_index.xlsx")
+
+    app.clientside_callback(
+        """function(png, svg) { return window.dash_clientside.chiiki.downloadImage(png, svg, 'index-map',
+                                                                                  'chiiki-index'); }""",
+        Output(ids.INDEX_IMAGE_DONE, "children"), Input(f"{ids.INDEX_EXPORT}-png", "n_clicks"),
+        Input(f"{ids.INDEX_EXPORT}-svg", "n_clicks"), prevent_initial_call=True)

@@ -1,0 +1,99 @@
+"""Industry page: LQ heatmap of prefectures × industries and a map of one industry's LQ."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import dash_table, dcc, html
+
+from layouts import figures, ids
+from layouts.common import control, export_bar, graph, notice, url_state
+from layouts.i18n import t
+
+MEASURES = ("employees", "establishments", "value_added")
+
+
+def source(measure: str, lang: str) -> str:
+    if measure == "value_added":
+        return ("出典: 内閣府「県民経済計算」（16産業、名目）" if lang != "en" else
+                "Source: Cabinet Office, Prefectural Accounts (16 sectors, nominal)")
+    return ("出典: 総務省・経済産業省「経済センサス‐活動調査」（統計センター SSDSE）" if lang != "en" else
+            "Source: Economic Census for Business Activity (via NSTAC SSDSE)")
+
+
+def heatmap_figure(table: pd.DataFrame, sort: str | None, measure: str, year: int, lang: str,
+                   first: str | None = None) -> dict:
+    """Heatmap sorted by one industry's LQ; ``first`` (a region code) is put on top to find it at once."""
+    ind_col = "industry_name_en" if lang == "en" else "industry_name_ja"
+    reg_col = "region_name_en" if lang == "en" else "region_name_ja"
+    wide = table.pivot_table(index="region_code", columns="industry_code", values="lq", sort=False)
+    order_ind = list(dict.fromkeys(table["industry_code"]))
+    wide = wide[order_ind]
+    if sort in wide.columns:
+        wide = wide.sort_values(sort, ascending=False)
+    if first in wide.index:
+        wide = wide.loc[[first, *[r for r in wide.index if r != first]]]
+    names = table.drop_duplicates("region_code").set_index("region_code")[reg_col]
+    inames = table.drop_duplicates("industry_code").set_index("industry_code")[ind_col]
+    z = [[None if pd.isna(v) else float(v) for v in row] for row in wide.to_numpy()]
+    title = (f"特化係数（{t('measure_' + measure, lang)}、{year}年）" if lang != "en" else
+             f"Location quotients ({t('measure_' + measure, lang).lower()}, {year})")
+    return figures.heatmap(z=z, x=[inames[c] for c in wide.columns], y=[names[r] for r in wide.index], title=title,
+                           source=source(measure, lang) + (" · 色は対数、1で中立" if lang != "en" else
+                                                            " · log colour scale, neutral at 1"), colorbar="LQ")
+
+
+def lq_map_figure(table: pd.DataFrame, industry: str, measure: str, year: int, lang: str) -> dict:
+    sub = table[table["industry_code"] == industry]
+    ind_name = sub["industry_name_en" if lang == "en" else "industry_name_ja"].iloc[0] if len(sub) else industry
+    names = sub["region_name_en" if lang == "en" else "region_name_ja"].tolist()
+    z = figures.numbers(sub["lq"].tolist())
+    ranks = [None if v != v else int(v) for v in sub["lq"].rank(ascending=False, method="min")]
+    colour = figures.colour_spec(z, edges=None, palette="puor", centre=1.0)
+    title = f"{ind_name}: 特化係数（{year}年）" if lang != "en" else f"{ind_name}: location quotient ({year})"
+    return figures.choropleth(geojson_url="/assets/geo/prefectures.geojson", locations=sub["region_code"].tolist(),
+                              names=names, z=z, ranks=ranks, colour=colour, unit="LQ", title=title,
+                              source=source(measure, lang) + (" · 境界: 国土数値情報" if lang != "en" else
+                                                               " · Boundaries: MLIT N03"),
+                              hover_rank=t("rank", lang), hover_national=t("national", lang), national=1.0,
+                              height=520)
+
+
+def table_rows(table: pd.DataFrame, industry: str, lang: str) -> list[dict]:
+    sub = table[table["industry_code"] == industry].sort_values("lq", ascending=False)
+    return [{"region": r.region_name_en if lang == "en" else r.region_name_ja, "value": float(r.value),
+             "share": round(float(r.share) * 100, 2) if r.share == r.share else None,
+             "lq": round(float(r.lq), 3) if r.lq == r.lq else None,
+             "strength": "●" if r.strength else ""} for r in sub.itertuples()]
+
+
+def layout(state, *, query: str, years: list[int], industries: list[dict], heatmap: dict, lq_map: dict,
+           rows: list[dict]) -> html.Div:
+    lang = state["lang"]
+    return html.Div([
+        url_state(query, lang),
+        html.H1(t("nav_industry", lang)),
+        notice(state.notices, lang, ids.INDUSTRY_NOTICE),
+        html.Div([
+            control(t("measure", lang), dcc.RadioItems(
+                id=ids.INDUSTRY_MEASURE, value=state["measure"], inline=True,
+                options=[{"label": t(f"measure_{m}", lang), "value": m} for m in MEASURES]), ids.INDUSTRY_MEASURE),
+            control(t("year", lang), dcc.Dropdown(id=ids.INDUSTRY_YEAR, value=state["year"], clearable=False,
+                                                  options=[{"label": str(y), "value": y} for y in years]),
+                    ids.INDUSTRY_YEAR),
+            control(t("sort_by", lang), dcc.Dropdown(id=ids.INDUSTRY_SORT, options=industries, value=state["sort"],
+                                                     clearable=False), ids.INDUSTRY_SORT),
+        ], className="controls"),
+        export_bar(ids.INDUSTRY_EXPORT, lang),
+        graph(ids.INDUSTRY_HEATMAP, heatmap, filename="chiiki-lq-heatmap"),
+        html.Div([graph(ids.INDUSTRY_MAP, lq_map, filename="chiiki-lq-map"),
+                  dash_table.DataTable(
+                      id=ids.INDUSTRY_TABLE, data=rows, sort_action="native", page_size=16,
+                      columns=[{"id": "region", "name": t("region", lang)},
+                               {"id": "value", "name": t("value", lang), "type": "numeric",
+                                "format": {"specifier": ",.0f"}},
+                               {"id": "share", "name": "%"}, {"id": "lq", "name": "LQ"},
+                               {"id": "strength", "name": "強み" if lang != "en" else "Strength"}],
+                      style_cell={"textAlign": "left", "fontFamily": "inherit"})], className="grid-2"),
+        html.Span(id=ids.INDUSTRY_IMAGE_DONE, className="visually-hidden"),
+        dcc.Store(id="industry-region", data=state["region"]),
+    ])
