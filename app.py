@@ -34,7 +34,7 @@ PAGES = [
 
 def create_app() -> Dash:
     app = Dash(__name__, use_pages=True, pages_folder="", title="chiiki — 地域経済ダッシュボード",
-               suppress_callback_exceptions=True, serve_locally=True)
+               suppress_callback_exceptions=True, serve_locally=True, compress=True)
     for module, path, key, layout in PAGES:
         dash.register_page(module, path=path, name=t(key, "ja"), title=f"{t(key, 'ja')} — chiiki", layout=layout)
     start_callbacks.register(app)

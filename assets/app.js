@@ -2,12 +2,8 @@
 // export charts as PNG/SVG, and step through views in presentation mode with the arrow keys.
 (function () {
   const TOUR_KEY = "chiiki-pinned-views";
-  const BUILTIN_TOUR = [
-    "/map?ind=univ_students_per_1000&present=1",
-    "/map?ind=ict_employee_share&present=1",
-    "/industry?measure=employees&present=1",
-    "/index?present=1",
-  ];
+  // Views as the app writes them into the address bar (defaults left out), so the current view is found.
+  const BUILTIN_TOUR = ["/map", "/map?ind=ict_employee_share", "/industry", "/index"];
 
   function tourList() {
     try {

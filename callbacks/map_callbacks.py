@@ -72,6 +72,13 @@ def reconcile(state: st.State) -> st.State:
     return state
 
 
+def encode(state: st.State) -> str:
+    """The view as a short link: defaults, including the latest year, are left out."""
+    years = st.years_of(st.catalog_row(state["ind"]), state["level"])
+    defaults = {**DEFAULTS, "year": years[-1] if years else None}
+    return st.encode(state.values, KEYS, defaults)
+
+
 def build(state: st.State) -> dict:
     """Everything the page shows for a state: figures, rows, message (or a not-loaded panel)."""
     v, lang = state.values, state["lang"]
@@ -110,7 +117,7 @@ def page_layout(**params):
     regions = get_store().cursor().execute(
         "SELECT code, name_ja, name_en FROM regions WHERE level = 'prefecture' ORDER BY code").fetchall()
     return map_page.layout(
-        state, query=st.encode(state.values, KEYS, DEFAULTS),
+        state, query=encode(state),
         options=map_page.indicator_options(cat, lang, THEMES), years=st.years_of(row, state["level"]),
         norms=list(allowed_normalisations(row)),
         prefectures=[{"label": en if lang == "en" else ja, "value": c} for c, ja, en in regions],
@@ -135,7 +142,7 @@ def update_map(ind, year, level, pref, norm, cls, k, bins, pal, lang, region, qu
     state = state_from_inputs(ind, year, level, pref, norm, cls, k, bins, pal, lang, region=region or "",
                               present=present)
     b = build(state)
-    new_query = st.encode(state.values, KEYS, DEFAULTS)
+    new_query = encode(state)
     fig = b["figure"]
     if fig is not None and triggered and triggered <= VALUE_INPUTS:
         patch = Patch()
@@ -212,14 +219,17 @@ def register(app: Dash) -> None:
     def _side(*args):
         return update_side(*args)
 
-    @app.callback(Output(ids.MAP_GOTO, "href"), Input(ids.MAP_GRAPH, "clickData"), State(ids.LANG, "data"),
-                  prevent_initial_call=True)
-    def _click(click, lang):
-        try:
-            code = str(click["points"][0]["location"])[:2]
-        except (TypeError, KeyError, IndexError):
-            return no_update
-        return f"/profile?region={code}" + ("&lang=en" if lang == "en" else "")
+    # A click opens the region's profile (a municipality opens its prefecture's).
+    app.clientside_callback(
+        """function(click, lang) {
+            const p = click && click.points && click.points[0];
+            if (!p || !p.location) { return window.dash_clientside.no_update; }
+            const href = '/profile?region=' + String(p.location).slice(0, 2) + (lang === 'en' ? '&lang=en' : '');
+            window.location.assign(href);
+            return href;
+        }""",
+        Output(ids.MAP_GOTO, "children"), Input(ids.MAP_GRAPH, "clickData"), State(ids.LANG, "data"),
+        prevent_initial_call=True)
 
     @app.callback(Output(f"{ids.MAP_EXPORT}-download", "data"), Input(f"{ids.MAP_EXPORT}-csv", "n_clicks"),
                   Input(f"{ids.MAP_EXPORT}-xlsx", "n_clicks"), *CONTROLS[:5], State(ids.LANG, "data"),

@@ -81,7 +81,7 @@ def encode(values: dict, keep: list[str], defaults: dict) -> str:
     items = []
     for k in keep:
         v = values.get(k)
-        if v is None or v == "" or v == defaults.get(k) or v is False:
+        if v is None or v == "" or v == defaults.get(k) or v is False or (k == "lang" and v == "ja"):
             continue
         if isinstance(v, list | tuple):
             v = ",".join(map(str, v))

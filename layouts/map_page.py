@@ -135,7 +135,7 @@ def layout(state, *, query: str, options: list[dict], years: list[int], norms: l
                     style_cell={"textAlign": "left", "fontFamily": "inherit"}),
             ]),
         ], className="grid-2"),
-        dcc.Location(id=ids.MAP_GOTO, refresh=True),
+        html.Span(id=ids.MAP_GOTO, className="visually-hidden"),
         dcc.Store(id=ids.MAP_REGION, data=state["region"]),
         html.Span(id=ids.MAP_IMAGE_DONE, className="visually-hidden"),
     ])

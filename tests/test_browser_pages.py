@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from selenium.webdriver.common.keys import Keys
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def app_server(dash_duo):
+def duo(dash_duo):
     from app import create_app
 
     dash_duo.start_server(create_app())
@@ -19,32 +20,130 @@ def console_errors(duo) -> list:
     return [e for e in duo.get_logs() or [] if e.get("level") == "SEVERE"]
 
 
-def test_map_page_shows_map_ranking_and_table(app_server):
-    duo = app_server
-    duo.wait_for_page(url=f"{duo.server_url}/map?ind=univ_students_per_1000&year=2022", timeout=20)
-    duo.wait_for_element("#map-graph .choroplethlayer path", timeout=30)
+def open_page(duo, path: str, ready: str, timeout: int = 30) -> None:
+    duo.driver.get(f"{duo.server_url}{path}")
+    duo.wait_for_element(ready, timeout=timeout)
+
+
+def wait_for(duo, condition, timeout: float = 20) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(duo.driver, timeout).until(lambda _: condition())
+
+
+def choose(duo, dropdown_id: str, text: str) -> None:
+    """Open a dropdown, type in its search box and pick the first match, as a person would."""
+    duo.find_element(f"#{dropdown_id}").click()
+    box = duo.wait_for_element(".dash-dropdown-content .dash-dropdown-search", timeout=10)
+    box.send_keys(text)
+    duo.wait_for_contains_text(".dash-dropdown-content .dash-dropdown-options", text, timeout=10)
+    duo.find_element(".dash-dropdown-content .dash-dropdown-option").click()
+
+
+def test_map_page_shows_map_ranking_and_table(duo):
+    open_page(duo, "/map?ind=univ_students_per_1000&year=2022", "#map-graph .choroplethlayer path")
     assert "大学学生数（人口千人当たり）" in duo.find_element("#map-graph").text
     assert len(duo.find_elements("#map-graph .choroplethlayer path")) >= 47
-    assert "京都府" in duo.find_element("#map-table").text
     first_row = duo.find_element("#map-table tbody tr:nth-child(2)").text
-    assert "京都府" in first_row and "1" in first_row          # rank 1 in 2022
+    assert "京都府" in first_row
     assert "国土数値情報" in duo.find_element("#map-source").text
-    duo.driver.save_screenshot("/tmp/chiiki-map.png")
     assert console_errors(duo) == []
 
 
-def test_map_bad_link_shows_notice_and_falls_back(app_server):
-    duo = app_server
-    duo.wait_for_page(url=f"{duo.server_url}/map?ind=nope&year=abc&cls=zzz", timeout=20)
-    duo.wait_for_element("#map-notice", timeout=20)
+def test_map_choose_indicator_updates_map_and_address(duo):
+    open_page(duo, "/map", "#map-graph .choroplethlayer path")
+    choose(duo, "map-indicator", "情報通信業従業者")
+    duo.wait_for_contains_text("#map-graph", "情報通信業従業者の割合", timeout=20)
+    duo.wait_for_contains_text("#map-table", "東京都", timeout=20)
+    assert "ind=ict_employee_share" in duo.driver.current_url
+    assert console_errors(duo) == []
+
+
+def test_map_shared_link_restores_municipal_view(duo):
+    open_page(duo, "/map?ind=C2208&level=municipality&pref=13&norm=per_1000&cls=jenks&lang=en",
+              "#map-graph .choroplethlayer path", timeout=40)
+    assert "Employees (private establishments)" in duo.find_element("#map-graph").text
+    assert "per 1,000 people" in duo.find_element("#map-graph").text
+    assert "千代田区" in duo.find_element("#map-table").text
+    assert duo.find_element("#nav-map").text == "Map"
+    assert console_errors(duo) == []
+
+
+def test_map_click_prefecture_opens_profile(duo):
+    open_page(duo, "/map?ind=A1101", "#map-graph .choroplethlayer path")
+    duo.wait_for_contains_text("#map-table", "東京都", timeout=20)
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    # Nagano (20) is large and inland, so the centre of its shape is safely on it.
+    paths = duo.find_elements("#map-graph .choroplethlayer path")
+    ActionChains(duo.driver).move_to_element(paths[19]).pause(0.3).click().perform()
+    duo.wait_for_element("#profile-findings", timeout=30)
+    assert "/profile?region=" in duo.driver.current_url
+    assert console_errors(duo) == []
+
+
+def test_map_bad_link_shows_notice_and_falls_back(duo):
+    open_page(duo, "/map?ind=nope&year=abc&cls=zzz", "#map-notice")
     text = duo.find_element("#map-notice").text
     assert "ind='nope'" in text and "year='abc'" in text and "cls='zzz'" in text
     duo.wait_for_element("#map-graph .choroplethlayer path", timeout=30)
     assert console_errors(duo) == []
 
 
-def test_map_not_loaded_indicator_says_how_to_load(app_server):
-    duo = app_server
-    duo.wait_for_page(url=f"{duo.server_url}/map?ind=gnt_per_100k_estab", timeout=20)
+def test_map_not_loaded_indicator_says_how_to_load(duo):
+    open_page(duo, "/map?ind=gnt_per_100k_estab", "#map-message")
     duo.wait_for_contains_text("#map-message", "chiiki import gnt", timeout=20)
+    assert console_errors(duo) == []
+
+
+def test_profile_page(duo):
+    open_page(duo, "/profile?region=26", "#profile-findings li")
+    assert "京都府" in duo.find_element("h1").text
+    assert "大学学生数（人口千人当たり）" in duo.find_element("#profile-findings").text
+    duo.wait_for_element("#profile-bubble .scatterlayer .point", timeout=20)
+    assert len(duo.find_elements("#profile-headline .card")) >= 6
+    choose(duo, "profile-region", "石川県")
+    duo.wait_for_contains_text("h1", "石川県", timeout=30)
+    assert console_errors(duo) == []
+
+
+def test_compare_page(duo):
+    open_page(duo, "/compare?regions=13,27,metro-all,non-metro", "#compare-bars .barlayer")
+    table = duo.find_element("#compare-table").text
+    assert "三大都市圏" in table and "地方圏" in table and "大阪府" in table
+    duo.wait_for_element("#compare-scatter .scatterlayer .point", timeout=20)
+    assert console_errors(duo) == []
+
+
+def test_industry_page(duo):
+    open_page(duo, "/industry?measure=employees&year=2021&sort=jsic-E", "#industry-heatmap .hm")
+    duo.wait_for_element("#industry-map .choroplethlayer path", timeout=30)
+    first = duo.find_element("#industry-table tbody tr:nth-child(2)").text
+    assert "滋賀県" in first or "栃木県" in first or "三重県" in first   # manufacturing-heavy prefectures
+    assert console_errors(duo) == []
+
+
+def test_index_page(duo):
+    open_page(duo, "/index", "#index-map .choroplethlayer path")
+    assert "大学学生数" in duo.find_element("#index-notes").text
+    assert len(duo.find_elements("#index-table tbody tr")) >= 47
+    assert console_errors(duo) == []
+
+
+def test_presentation_mode_hides_chrome_and_steps_with_arrows(duo):
+    open_page(duo, "/map?ind=univ_students_per_1000&present=1", "#map-graph .choroplethlayer path")
+    wait_for(duo, lambda: "presenting" in duo.find_element("body").get_attribute("class"))
+    assert not duo.find_element("#app-nav").is_displayed()
+    duo.find_element("body").send_keys(Keys.ARROW_RIGHT)
+    wait_for(duo, lambda: "ind=ict_employee_share" in duo.driver.current_url)
+    duo.wait_for_element("#map-graph .choroplethlayer path", timeout=30)
+    assert console_errors(duo) == []
+
+
+def test_language_switch(duo):
+    open_page(duo, "/data", "#data-catalog-table")
+    duo.wait_for_text_to_equal("#nav-lang", "English", timeout=10)
+    duo.find_element("#nav-lang").click()
+    duo.wait_for_contains_text("h1", "Data and sources", timeout=20)
+    assert duo.find_element("#nav-map").text == "Map"
     assert console_errors(duo) == []
