@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import pandas as pd
 from dash import Dash, Input, Output, Patch, State, ctx, dcc, no_update
@@ -79,6 +80,13 @@ def encode(state: st.State) -> str:
     return st.encode(state.values, KEYS, defaults)
 
 
+@lru_cache(maxsize=1024)
+def _breaks(version: tuple, ind: str, year: int, level: str, norm: str, pref: str | None, cls: str, k: int,
+            bins: str) -> list[float]:
+    view = cached_view(version, ind, year, level, norm, pref)
+    return classify.breaks(view.table["value"], cls, k, bins)
+
+
 def build(state: st.State) -> dict:
     """Everything the page shows for a state: figures, rows, message (or a not-loaded panel)."""
     v, lang = state.values, state["lang"]
@@ -96,7 +104,8 @@ def build(state: st.State) -> dict:
     edges = None
     if centre is None:
         try:
-            edges = classify.breaks(view.table["value"], v["cls"], v["k"], v["bins"])
+            edges = _breaks(get_store().version, v["ind"], v["year"], v["level"], v["norm"], v["pref"] or None,
+                            v["cls"], v["k"], v["bins"])
         except ValueError as exc:
             out["message"] = f"{t('fixed_breaks', lang)}: {exc}"
             edges = classify.breaks(view.table["value"], "quantile", v["k"])

@@ -36,13 +36,23 @@ def equal_breaks(values, k: int) -> list[float]:
     return np.linspace(v[0], v[-1], k + 1).tolist()
 
 
-def jenks_breaks(values, k: int) -> list[float]:
+MAX_JENKS = 600
+
+
+def jenks_breaks(values, k: int, max_points: int = MAX_JENKS) -> list[float]:
     """Fisher–Jenks natural breaks: the k classes with the least total within-class squared deviation.
 
-    Exact dynamic programme, O(k·n²) but vectorised over the inner loop; fine for the 1,741
-    municipalities.
+    Above ``max_points`` values the optimisation runs on that many evenly spaced order statistics
+    (always including the minimum and maximum), as sampled Fisher–Jenks implementations do; the
+    breaks are then values of the data, close to the exact ones, in a fraction of the time.
+
+    Exact dynamic programme, O(k·n²): the squared deviation of every segment is one (n+1)² matrix
+    and each class is a column-wise minimum over it (about 25 MB and a few tens of milliseconds for
+    the 1,741 municipalities).
     """
     v = _clean(values)
+    if v.size > max_points:
+        v = v[np.linspace(0, v.size - 1, max_points).round().astype(int)]
     n = v.size
     if n == 0:
         return []
@@ -50,22 +60,20 @@ def jenks_breaks(values, k: int) -> list[float]:
     s1 = np.concatenate([[0.0], np.cumsum(v)])
     s2 = np.concatenate([[0.0], np.cumsum(v * v)])
 
-    def ssd(i: np.ndarray, j: int) -> np.ndarray:
-        # Squared deviation of v[i:j] for an array of starts i and one end j.
-        cnt = j - i
-        s = s1[j] - s1[i]
-        return (s2[j] - s2[i]) - s * s / np.maximum(cnt, 1)
-
+    # ssd[i, j] = squared deviation of v[i:j] (i < j); impossible segments are +inf.
+    idx = np.arange(n + 1)
+    cnt = idx[None, :] - idx[:, None]
+    seg = s1[None, :] - s1[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ssd = (s2[None, :] - s2[:, None]) - seg * seg / cnt
+    ssd[cnt <= 0] = np.inf
     cost = np.full((k + 1, n + 1), np.inf)
     back = np.zeros((k + 1, n + 1), dtype=int)
     cost[0, 0] = 0.0
     for c in range(1, k + 1):
-        for j in range(c, n + 1):
-            i = np.arange(c - 1, j)
-            total = cost[c - 1, i] + ssd(i, j)
-            best = int(np.argmin(total))
-            cost[c, j] = total[best]
-            back[c, j] = i[best]
+        total = cost[c - 1][:, None] + ssd          # total[i, j]: last class is v[i:j]
+        back[c] = np.argmin(total, axis=0)
+        cost[c] = total[back[c], idx]
     cuts = []
     j = n
     for c in range(k, 0, -1):
