@@ -1,0 +1,1 @@
+"""Benchmarks: the dashboard against a naive baseline, measured side by side in one run."""

@@ -1,0 +1,260 @@
+"""``python -m bench``: measure the dashboard and a naive baseline side by side, check the budgets.
+
+Writes ``bench/results/latest.json`` and the markdown table in ``bench/README.md``; exits 1 when a
+budget is missed. ``--short`` is the CI setting (fewer repetitions, a short load test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+from bench import scenarios
+from bench.http import decoded, get, post
+from bench.load import run_load
+from bench.server import ROOT, gunicorn, peak_rss_mb
+
+BUDGETS = json.loads((Path(__file__).parent / "budgets.json").read_text())
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(q * (len(s) - 1) + 0.5))]
+
+
+def latency(port: int, requests: list[bytes], repeats: int, warmup: int = 2) -> dict:
+    """Sequential requests (after warm-up rounds that also fill each worker's caches)."""
+    cold = []
+    for _ in range(warmup):
+        for body in requests:
+            elapsed, status, _, _ = post(port, body)
+            cold.append(elapsed)
+            assert status == 200, status
+    times, sizes, coords = [], [], False
+    for _ in range(repeats):
+        for body in requests:
+            elapsed, status, size, raw = post(port, body)
+            assert status == 200, status
+            times.append(elapsed)
+            sizes.append(size)
+            coords = coords or '"coordinates"' in decoded(raw)
+    return {"n": len(times), "p50_ms": round(statistics.median(times) * 1000, 2),
+            "p95_ms": round(pct(times, 0.95) * 1000, 2), "max_ms": round(max(times) * 1000, 2),
+            "first_pass_p50_ms": round(statistics.median(cold[: len(requests)]) * 1000, 2),
+            "bytes_median": int(statistics.median(sizes)), "bytes_max": max(sizes), "carries_coordinates": coords}
+
+
+def throughput(port: int, requests: list[bytes], total: int, threads: int = 4) -> float:
+    done = []
+    lock = threading.Lock()
+
+    def worker(k: int) -> None:
+        for i in range(k, total, threads):
+            _, status, _, _ = post(port, requests[i % len(requests)])
+            with lock:
+                done.append(status)
+
+    t0 = time.perf_counter()
+    ts = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return round(len(done) / (time.perf_counter() - t0), 1)
+
+
+def query_bench(repeats: int) -> dict:
+    """The app's DuckDB queries (uncached) against the naive pandas read of the Parquet files."""
+    from bench.baseline_app import naive_figure
+    from loaders.store import get_store
+    from metrics.views import indicator_view
+
+    cur = get_store().cursor()
+    cases = [(i, y, "prefecture") for i, y in scenarios.PREF_CHANGES] + \
+            [(i, y, "municipality") for i, y in scenarios.MUNI_CHANGES]
+    for ind, year, level in cases:
+        indicator_view(cur, ind, year, level, "none")
+    ours, naive = [], []
+    for _ in range(repeats):
+        for ind, year, level in cases:
+            t0 = time.perf_counter()
+            indicator_view(cur, ind, year, level, "none")
+            ours.append(time.perf_counter() - t0)
+    for ind, year, level in cases[:4]:
+        t0 = time.perf_counter()
+        naive_figure(ind, year, level)
+        naive.append(time.perf_counter() - t0)
+    return {"n": len(ours), "p50_ms": round(statistics.median(ours) * 1000, 2),
+            "p95_ms": round(pct(ours, 0.95) * 1000, 2),
+            "baseline_p50_ms": round(statistics.median(naive) * 1000, 2)}
+
+
+def assets() -> dict:
+    out = {}
+    for name in ("prefectures", "municipalities"):
+        for ext in ("geojson", "topojson"):
+            raw = (ROOT / "assets" / "geo" / f"{name}.{ext}").read_bytes()
+            entry = {"raw_bytes": len(raw), "gzip_bytes": len(gzip.compress(raw, 6))}
+            if ext == "geojson":
+                doc = json.loads(raw)
+                verts = 0
+                for f in doc["features"]:
+                    g = f["geometry"]
+                    polys = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+                    verts += sum(len(r) for p in polys for r in p)
+                entry["vertices"] = verts
+            out[f"{name}.{ext}"] = entry
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench")
+    ap.add_argument("--short", action="store_true", help="CI setting: fewer repetitions, 5 s load test")
+    ap.add_argument("--load-users", type=int, default=None)
+    ap.add_argument("--load-seconds", type=float, default=None)
+    args = ap.parse_args(argv)
+    repeats = 3 if args.short else 20
+    users = args.load_users or (10 if args.short else 50)
+    seconds = args.load_seconds or (5 if args.short else 60)
+
+    user_dir = tempfile.mkdtemp(prefix="chiiki-bench-")
+    env = {"CHIIKI_USER_DIR": user_dir}
+    os.environ.update(env)
+    from loaders.store import ensure_serving_db
+
+    ensure_serving_db()   # built once here, so the server measures start-up, not the first build
+
+    result: dict = {"versions": {p: version(p) for p in ("dash", "plotly", "duckdb", "pandas", "gunicorn")},
+                    "python": platform.python_version(), "cores": os.cpu_count(), "short": args.short,
+                    "budgets": BUDGETS}
+    result["assets"] = assets()
+    result["queries"] = query_bench(5 if args.short else 30)
+
+    with gunicorn("app:server", env=env) as (port, ready_s, pid):
+        result["cold_start_s"] = round(ready_s, 2)
+        t_first, status, _ = get(port, "/map")
+        page = scenarios.map_requests(port, "prefecture")
+        router = scenarios.find_callback(scenarios.dependencies(port), "_pages_content.children")
+        t0 = time.perf_counter()
+        post(port, scenarios.payload(router, {"_pages_location.pathname": "/map", "_pages_location.search": ""}, {},
+                                     ["_pages_location.pathname"]))
+        result["first_page_s"] = round(ready_s + t_first + (time.perf_counter() - t0), 2)
+        pref = scenarios.map_requests(port, "prefecture")
+        muni = scenarios.map_requests(port, "municipality")
+        result["map_prefecture"] = latency(port, pref, repeats)
+        result["map_municipality"] = latency(port, muni, repeats)
+        result["profile"] = latency(port, scenarios.profile_requests(port), max(1, repeats // 2))
+        result["compare"] = latency(port, scenarios.compare_requests(port), max(1, repeats // 2))
+        result["recolours_per_s"] = throughput(port, pref, 200 if args.short else 1000)
+        everything = pref + muni + scenarios.profile_requests(port) + scenarios.compare_requests(port)
+        result["load"] = run_load(port, everything, users=users, seconds=seconds)
+        result["peak_rss_mb"] = round(peak_rss_mb(pid), 1)
+        del page
+
+    with gunicorn("bench.baseline_app:server", env=env) as (port, ready_s, _):
+        result["baseline_cold_start_s"] = round(ready_s, 2)
+        base_rep = 2 if args.short else 5
+        result["baseline_map_prefecture"] = latency(port, scenarios.baseline_requests(port, "prefecture"), base_rep, 1)
+        result["baseline_map_municipality"] = latency(port, scenarios.baseline_requests(port, "municipality"),
+                                                      base_rep, 1)
+        result["baseline_recolours_per_s"] = throughput(port, scenarios.baseline_requests(port, "prefecture"),
+                                                        40 if args.short else 100)
+
+    checks = budget_checks(result)
+    result["checks"] = checks
+    out_dir = Path(__file__).parent / "results"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / "latest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    table = markdown(result)
+    print(table)
+    if not args.short:
+        write_readme(table)
+    failed = [c for c in checks if not c["ok"]]
+    for c in failed:
+        print(f"BUDGET MISSED: {c['name']}: {c['value']} (budget {c['budget']})", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def budget_checks(r: dict) -> list[dict]:
+    b = BUDGETS
+    rows = [
+        ("callback p95, prefecture map (ms)", r["map_prefecture"]["p95_ms"], b["callback_p95_ms"], "<="),
+        ("callback p95, municipal map (ms)", r["map_municipality"]["p95_ms"], b["callback_p95_ms"], "<="),
+        ("callback p95, region profile (ms)", r["profile"]["p95_ms"], b["callback_p95_ms"], "<="),
+        ("callback p95, compare (ms)", r["compare"]["p95_ms"], b["callback_p95_ms"], "<="),
+        ("recolours per second, 2 workers", r["recolours_per_s"], b["recolours_per_s"], ">="),
+        ("bytes per change, prefectures", r["map_prefecture"]["bytes_max"], b["change_bytes_prefecture"], "<="),
+        ("bytes per change, municipalities", r["map_municipality"]["bytes_max"], b["change_bytes_municipality"], "<="),
+        ("geometry gzip, prefectures (bytes)", r["assets"]["prefectures.geojson"]["gzip_bytes"],
+         b["geometry_gzip_bytes_prefecture"], "<="),
+        ("geometry gzip, municipalities (bytes)", r["assets"]["municipalities.geojson"]["gzip_bytes"],
+         b["geometry_gzip_bytes_municipality"], "<="),
+        ("no callback response carries coordinates", not (r["map_prefecture"]["carries_coordinates"]
+                                                          or r["map_municipality"]["carries_coordinates"]), True, "=="),
+        ("load test errors", r["load"]["errors"], 0, "<="),
+    ]
+    out = []
+    for name, value, budget, op in rows:
+        ok = {"<=": value <= budget, ">=": value >= budget, "==": value == budget}[op]
+        out.append({"name": name, "value": value, "budget": budget, "op": op, "ok": bool(ok)})
+    return out
+
+
+def markdown(r: dict) -> str:
+    def ratio(ours, base):
+        return f"{base / ours:.1f}×" if ours else "—"
+    lines = [f"Run: Python {r['python']}, {r['cores']} cores, " +
+             ", ".join(f"{k} {v}" for k, v in r["versions"].items()) + (" (short run)" if r["short"] else ""), "",
+             "| scenario | ours | naive baseline | ratio |", "|---|---|---|---|"]
+    mp, bp = r["map_prefecture"], r["baseline_map_prefecture"]
+    mm, bm = r["map_municipality"], r["baseline_map_municipality"]
+    lines += [
+        f"| prefecture map change, p50 / p95 / max (ms) | {mp['p50_ms']} / {mp['p95_ms']} / {mp['max_ms']} | "
+        f"{bp['p50_ms']} / {bp['p95_ms']} / {bp['max_ms']} | {ratio(mp['p95_ms'], bp['p95_ms'])} |",
+        f"| prefecture map change, bytes on the wire (gzip) | {mp['bytes_max']:,} | {bp['bytes_max']:,} | "
+        f"{ratio(mp['bytes_max'], bp['bytes_max'])} |",
+        f"| municipal map change, p50 / p95 / max (ms) | {mm['p50_ms']} / {mm['p95_ms']} / {mm['max_ms']} | "
+        f"{bm['p50_ms']} / {bm['p95_ms']} / {bm['max_ms']} | {ratio(mm['p95_ms'], bm['p95_ms'])} |",
+        f"| municipal map change, bytes on the wire (gzip) | {mm['bytes_max']:,} | {bm['bytes_max']:,} | "
+        f"{ratio(mm['bytes_max'], bm['bytes_max'])} |",
+        f"| first request for a view (not yet cached), p50 (ms) | {mp['first_pass_p50_ms']} (pref), "
+        f"{mm['first_pass_p50_ms']} (muni) | {bp['first_pass_p50_ms']}, {bm['first_pass_p50_ms']} | |",
+        f"| recolours per second, 4 concurrent clients, 2 workers | {r['recolours_per_s']} | "
+        f"{r['baseline_recolours_per_s']} | {r['recolours_per_s'] / max(r['baseline_recolours_per_s'], 0.1):.1f}× |",
+        f"| region profile page, p50 / p95 (ms) | {r['profile']['p50_ms']} / {r['profile']['p95_ms']} | | |",
+        f"| compare update, p50 / p95 (ms) | {r['compare']['p50_ms']} / {r['compare']['p95_ms']} | | |",
+        f"| DuckDB view query, p50 / p95 (ms) | {r['queries']['p50_ms']} / {r['queries']['p95_ms']} | "
+        f"{r['queries']['baseline_p50_ms']} (pandas + inline figure, p50) | |",
+        f"| cold start to first served page (s) | {r['first_page_s']} | {r['baseline_cold_start_s']} (ready) | |",
+        f"| peak memory, gunicorn master + 2 workers (MB) | {r['peak_rss_mb']} | | |",
+        f"| load: {r['load']['users']} users × {r['load']['seconds']} s | {r['load']['requests']} requests, "
+        f"{r['load']['errors']} errors, {r['load']['throughput_per_s']}/s, p95 {r['load']['p95_ms']} ms | | |",
+    ]
+    a = r["assets"]
+    lines += ["", "| asset | raw bytes | gzip bytes | vertices |", "|---|---|---|---|"]
+    for name, e in a.items():
+        lines.append(f"| {name} | {e['raw_bytes']:,} | {e['gzip_bytes']:,} | {e.get('vertices', '')} |")
+    lines += ["", "| budget | value | limit | ok |", "|---|---|---|---|"]
+    for c in r["checks"] if "checks" in r else budget_checks(r):
+        lines.append(f"| {c['name']} | {c['value']} | {c['op']} {c['budget']} | {'yes' if c['ok'] else '**no**'} |")
+    return "\n".join(lines)
+
+
+def write_readme(table: str) -> None:
+    path = Path(__file__).parent / "README.md"
+    head = path.read_text(encoding="utf-8").split("<!-- latest -->")[0] if path.exists() else ""
+    path.write_text(head + "<!-- latest -->\n" + table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

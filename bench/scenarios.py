@@ -1,0 +1,49 @@
+"""Callback requests for each scenario, built from the running app's own dependency list."""
+
+from __future__ import annotations
+
+import itertools
+
+from bench.http import dependencies, find_callback, payload
+
+PREF_CHANGES = [("univ_students_per_1000", 2022), ("univ_students_per_1000", 2021), ("ict_employee_share", 2021),
+                ("A1101", 2020), ("aging_rate", 2020), ("C122101", 2020), ("estab_per_1000", 2021),
+                ("value_added_per_employee", 2021)]
+MUNI_CHANGES = [("C2208", 2021), ("C2108", 2021), ("A1101", 2020), ("estab_per_1000", 2021),
+                ("aging_rate", 2020), ("ict_employee_share", 2021)]
+PROFILE_REGIONS = ["13", "17", "23", "26", "47", "01"]
+COMPARE_SETS = [["13", "27", "metro-all", "non-metro"], ["17", "16", "18", "block-chubu"], ["01", "02", "00"]]
+
+
+def map_requests(port: int, level: str) -> list[bytes]:
+    dep = find_callback(dependencies(port), "map-graph.figure")
+    changes = PREF_CHANGES if level == "prefecture" else MUNI_CHANGES
+    out = []
+    for (ind, year), changed in itertools.product(changes, ("map-indicator.value", "map-year.value")):
+        out.append(payload(dep, {"map-indicator.value": ind, "map-year.value": year, "map-level.value": level,
+                                 "map-prefecture.value": None, "map-normalisation.value": "none",
+                                 "map-classification.value": "quantile", "map-classes.value": 5,
+                                 "map-breaks.value": "", "map-palette.value": "viridis"},
+                           {"app-lang.data": "ja", "map-region.data": "", "app-url-query.data": ""}, [changed]))
+    return out
+
+
+def profile_requests(port: int) -> list[bytes]:
+    dep = find_callback(dependencies(port), "_pages_content.children")
+    return [payload(dep, {"_pages_location.pathname": "/profile", "_pages_location.search": f"?region={r}"}, {},
+                    ["_pages_location.search"]) for r in PROFILE_REGIONS]
+
+
+def compare_requests(port: int) -> list[bytes]:
+    dep = find_callback(dependencies(port), "compare-bars.figure")
+    return [payload(dep, {"compare-regions.value": regions, "compare-indicator.value": ind,
+                          "compare-x.value": "professional_employee_share", "compare-y.value": "value_added_per_employee"},
+                    {"app-lang.data": "ja"}, ["compare-indicator.value"])
+            for regions, ind in itertools.product(COMPARE_SETS, ("univ_students_per_1000", "aging_rate"))]
+
+
+def baseline_requests(port: int, level: str) -> list[bytes]:
+    dep = find_callback(dependencies(port), "b-map.figure")
+    changes = PREF_CHANGES if level == "prefecture" else MUNI_CHANGES
+    return [payload(dep, {"b-ind.value": ind, "b-year.value": str(year), "b-level.value": level}, {},
+                    ["b-ind.value"]) for ind, year in changes]

@@ -1,0 +1,79 @@
+"""Start and stop gunicorn (2 workers, loopback) for the app or the baseline."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench.http import get
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _gunicorn() -> list[str]:
+    exe = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    return [exe] if exe else [sys.executable, "-m", "gunicorn"]
+
+
+@contextmanager
+def gunicorn(target: str, *, workers: int = 2, env: dict | None = None, ready_path: str = "/",
+             timeout: float = 120):
+    """Run ``target`` (e.g. ``app:server``) and yield (port, seconds until ``ready_path`` answered 200, pid)."""
+    port = free_port()
+    cmd = [*_gunicorn(), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "120",
+           "--log-level", "warning", target]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, start_new_session=True)
+    try:
+        deadline = t0 + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+            try:
+                _, status, _ = get(port, ready_path)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"{target} did not answer within {timeout} s")
+            time.sleep(0.05)
+        yield port, time.perf_counter() - t0, proc.pid
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Sum of the peak resident set (VmHWM) of a process and its children, in MB."""
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    total = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
