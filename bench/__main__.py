@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with gunicorn("app:server", env=env) as (port, ready_s, pid):
         result["cold_start_s"] = round(ready_s, 2)
-        t_first, status, _ = get(port, "/map")
+        t_first, _, _ = get(port, "/map")
         page = scenarios.map_requests(port, "prefecture")
         router = scenarios.find_callback(scenarios.dependencies(port), "_pages_content.children")
         t0 = time.perf_counter()

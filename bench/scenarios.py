@@ -37,7 +37,8 @@ def profile_requests(port: int) -> list[bytes]:
 def compare_requests(port: int) -> list[bytes]:
     dep = find_callback(dependencies(port), "compare-bars.figure")
     return [payload(dep, {"compare-regions.value": regions, "compare-indicator.value": ind,
-                          "compare-x.value": "professional_employee_share", "compare-y.value": "value_added_per_employee"},
+                          "compare-x.value": "professional_employee_share",
+                          "compare-y.value": "value_added_per_employee"},
                     {"app-lang.data": "ja"}, ["compare-indicator.value"])
             for regions, ind in itertools.product(COMPARE_SETS, ("univ_students_per_1000", "aging_rate"))]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
@@ -47,7 +48,13 @@ def parse(params: dict) -> st.State:
 
 
 def build(state: st.State) -> dict:
-    lang = state["lang"]
+    """Figures and rows for a state, memoised per data version and view."""
+    return _build(get_store().version, tuple(state["regions"]), state["ind"], state["x"], state["y"], state["lang"])
+
+
+@lru_cache(maxsize=256)
+def _build(version: tuple, regions: tuple, ind: str, x: str, y: str, lang: str) -> dict:
+    state = st.State({"regions": list(regions), "ind": ind, "x": x, "y": y, "lang": lang})
     cur = get_store().cursor()
     names = {c: (en if lang == "en" and en else ja) for c, ja, en, _ in region_codes()}
     meta = st.catalog_row(state["ind"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
@@ -77,7 +78,14 @@ def ind_names(lang: str) -> dict[str, str]:
 
 
 def build(state: st.State) -> dict:
-    lang = state["lang"]
+    """Figures, rows and notes for a state, memoised per data version and view."""
+    weights = tuple(sorted((state["w"] or {}).items()))
+    return _build(get_store().version, tuple(state["inds"] or ()), weights, state["lang"])
+
+
+@lru_cache(maxsize=128)
+def _build(version: tuple, inds: tuple, weights: tuple, lang: str) -> dict:
+    state = st.State({"inds": list(inds) or None, "w": dict(weights), "lang": lang})
     chosen, w, result, years, error = compute(state)
     nm = names(lang)
     out = {"chosen": chosen, "weights": w, "map": {"data": [], "layout": {}}, "band": {"data": [], "layout": {}},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 from dash import Dash, Input, Output, State, ctx, dcc
 
@@ -35,7 +36,14 @@ def parse(params: dict) -> st.State:
 
 
 def build(state: st.State) -> dict:
-    lang, measure, year = state["lang"], state["measure"], state["year"]
+    """Figures and rows for a state, memoised per data version and view."""
+    return _build(get_store().version, state["measure"], state["year"], state["sort"], state["lang"],
+                  state["region"])
+
+
+@lru_cache(maxsize=128)
+def _build(version: tuple, measure: str, year: int, sort: str, lang: str, region: str) -> dict:
+    state = st.State({"measure": measure, "year": year, "sort": sort, "lang": lang, "region": region})
     table = service.cached_lq_table(measure, year)
     ind_col = "industry_name_en" if lang == "en" else "industry_name_ja"
     industries = [{"label": n, "value": c} for c, n in table.drop_duplicates("industry_code")[["industry_code",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from functools import lru_cache
 
@@ -26,11 +27,8 @@ CENTRES = {"relative": 100.0, "deviation": 50.0}
 
 def parse(params: dict) -> st.State:
     """Validate the map's URL parameters against the catalog; fall back with a notice."""
-    cat = st.catalog()
-    ids_ok = set(cat.loc[cat["kind"] != "lq", "id"])
-
     def indicator(raw: str) -> str:
-        if raw not in ids_ok:
+        if raw not in st.catalog_ids() or st.catalog_row(raw)["kind"] == "lq":
             raise ValueError("unknown indicator")
         return raw
 
@@ -87,16 +85,28 @@ def _breaks(version: tuple, ind: str, year: int, level: str, norm: str, pref: st
     return classify.breaks(view.table["value"], cls, k, bins)
 
 
+SHOWN = ("ind", "year", "level", "pref", "norm", "cls", "k", "bins", "pal", "lang", "region")
+
+
 def build(state: st.State) -> dict:
-    """Everything the page shows for a state: figures, rows, message (or a not-loaded panel)."""
-    v, lang = state.values, state["lang"]
+    """Everything the page shows for a state: figures, rows, message (or a not-loaded panel).
+
+    Memoised per data version and view, so switching back and forth between views costs a lookup.
+    """
+    return _build(get_store().version, tuple(state.values[k] for k in SHOWN))
+
+
+@lru_cache(maxsize=256)
+def _build(version: tuple, key: tuple) -> dict:
+    v = dict(zip(SHOWN, key, strict=True))
+    lang = v["lang"]
     row = st.catalog_row(v["ind"])
     out = {"figure": None, "ranking": None, "rows": [], "message": None, "source": "", "view": None}
     if row["status"] != "loaded" or v["year"] is None:
         out["message"] = not_loaded(row, lang)
         return out
     try:
-        view = cached_view(get_store().version, v["ind"], v["year"], v["level"], v["norm"], v["pref"] or None)
+        view = cached_view(version, v["ind"], v["year"], v["level"], v["norm"], v["pref"] or None)
     except DataError as exc:
         out["message"] = str(exc)
         return out
@@ -104,7 +114,7 @@ def build(state: st.State) -> dict:
     edges = None
     if centre is None:
         try:
-            edges = _breaks(get_store().version, v["ind"], v["year"], v["level"], v["norm"], v["pref"] or None,
+            edges = _breaks(version, v["ind"], v["year"], v["level"], v["norm"], v["pref"] or None,
                             v["cls"], v["k"], v["bins"])
         except ValueError as exc:
             out["message"] = f"{t('fixed_breaks', lang)}: {exc}"
@@ -153,6 +163,8 @@ def update_map(ind, year, level, pref, norm, cls, k, bins, pal, lang, region, qu
     b = build(state)
     new_query = encode(state)
     fig = b["figure"]
+    if fig is not None and not (triggered and triggered <= VALUE_INPUTS):
+        fig = copy.deepcopy(fig)   # the cached figure is shared; Dash must not see the same object twice
     if fig is not None and triggered and triggered <= VALUE_INPUTS:
         patch = Patch()
         trace = fig["data"][0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
@@ -49,6 +50,11 @@ def headline_cards(region: str) -> list[dict]:
 
 
 def deviation_table(region: str) -> pd.DataFrame:
+    return _deviation(get_store().version, region)
+
+
+@lru_cache(maxsize=64)
+def _deviation(version: tuple, region: str) -> pd.DataFrame:
     return service.profile_deviation(get_store().cursor(), region, service.PROFILE_DEFAULT)
 
 
@@ -62,7 +68,13 @@ def series_figure(indicator: str, region: str, lang: str) -> dict:
 
 def page_layout(**params):
     state = parse(params)
-    lang, region = state["lang"], state["region"]
+    return _page(get_store().version, state["region"], state["series"], state["lang"], state["present"],
+                 tuple(state.notices))
+
+
+@lru_cache(maxsize=128)
+def _page(version: tuple, region: str, series: str, lang: str, present: bool, notices: tuple):
+    state = st.State({"region": region, "series": series, "lang": lang, "present": present}, list(notices))
     nm = names(lang)
     cur = get_store().cursor()
     block, metro = cur.execute("SELECT block_code, metro_code FROM regions WHERE code = ?", [region]).fetchone()

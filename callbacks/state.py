@@ -99,9 +99,19 @@ def catalog() -> pd.DataFrame:
     return _catalog(get_store().version)
 
 
+@lru_cache(maxsize=8)
+def _rows(version: tuple) -> dict[str, dict]:
+    cat = _catalog(version)
+    return {r["id"]: r for r in cat.to_dict("records")}
+
+
 def catalog_row(indicator_id: str) -> dict:
-    cat = catalog().set_index("id")
-    return {"id": indicator_id, **cat.loc[indicator_id].to_dict()}
+    """One catalog row as a dict (shared: do not modify it)."""
+    return _rows(get_store().version)[indicator_id]
+
+
+def catalog_ids() -> set[str]:
+    return set(_rows(get_store().version))
 
 
 def years_of(row: dict, level: str) -> list[int]:
