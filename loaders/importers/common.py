@@ -17,14 +17,19 @@ MAX_ROWS = 500_000
 
 
 def read_text(path: Path) -> str:
-    """File text as UTF-8 (with or without BOM) or Shift_JIS (cp932), whichever decodes."""
+    """File text as UTF-8 (with or without BOM), UTF-16 with a BOM, or Shift_JIS (cp932)."""
     data = path.read_bytes()
-    for enc in ("utf-8-sig", "cp932"):
+    encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp932")
+    for enc in encodings:
         try:
-            return data.decode(enc)
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise DataError("cannot read the text: it is neither UTF-8 nor Shift_JIS (cp932)", file=path.name)
+        if "\x00" in text:   # UTF-16 without a BOM or a binary file decodes "successfully" into garbage
+            break
+        return text
+    raise DataError("cannot read the text: it is neither UTF-8 nor Shift_JIS (cp932) nor UTF-16 with a BOM",
+                    file=path.name)
 
 
 def check_size(path: Path) -> None:
