@@ -75,7 +75,7 @@ def test_map_callbacks_accept_junk(ind, year, level, norm, cls, k, bins):
         ind, year, level, None, norm, cls, k, bins, "viridis", "ja", "", "", triggered={"map-indicator"})
     assert fig is not None and isinstance(query_string, str)
     ranking, rows = map_callbacks.update_side(ind, year, level, None, norm, cls, k, bins, "viridis", "en")
-    assert isinstance(rows, list)
+    assert isinstance(rows, list) and isinstance(ranking, dict)
 
 
 @given(regions=st.lists(texts, max_size=4), ind=texts, x=texts, y=texts)
