@@ -29,7 +29,7 @@ def map_figure(scores, names: dict[str, str], lang: str) -> dict:
               "colorbar": {"tickvals": [0, 1, 2, 3], "ticktext": [group_label(g, lang) for g in GROUP_ORDER]}}
     ranks = [f"{int(r)} ({float(v):.0f})" for r, v in zip(scores["rank"], scores["relative"], strict=True)]
     title = t("nav_index", lang) + (" — 全国=100" if lang != "en" else " — Japan = 100")
-    fig = figures.choropleth(geojson_url="/assets/geo/prefectures.geojson", locations=scores["region_code"].tolist(),
+    fig = figures.choropleth(geojson_url="/geo/prefectures.geojson", locations=scores["region_code"].tolist(),
                              names=[names[c] for c in scores["region_code"]], z=z, ranks=ranks, colour=colour,
                              unit="", title=title,
                              source=SOURCE_EN if lang == "en" else SOURCE_JA, hover_rank=t("rank", lang),

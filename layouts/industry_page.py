@@ -50,7 +50,7 @@ def lq_map_figure(table: pd.DataFrame, industry: str, measure: str, year: int, l
     ranks = [None if v != v else int(v) for v in sub["lq"].rank(ascending=False, method="min")]
     colour = figures.colour_spec(z, edges=None, palette="puor", centre=1.0)
     title = f"{ind_name}: 特化係数（{year}年）" if lang != "en" else f"{ind_name}: location quotient ({year})"
-    return figures.choropleth(geojson_url="/assets/geo/prefectures.geojson", locations=sub["region_code"].tolist(),
+    return figures.choropleth(geojson_url="/geo/prefectures.geojson", locations=sub["region_code"].tolist(),
                               names=names, z=z, ranks=ranks, colour=colour, unit="LQ", title=title,
                               source=source(measure, lang) + (" · 境界: 国土数値情報" if lang != "en" else
                                                                " · Boundaries: MLIT N03"),

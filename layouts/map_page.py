@@ -8,7 +8,7 @@ from layouts import figures, ids
 from layouts.common import control, export_bar, graph, notice, url_state
 from layouts.i18n import t
 
-GEOJSON = {"prefecture": "/assets/geo/prefectures.geojson", "municipality": "/assets/geo/municipalities.geojson"}
+GEOJSON = {"prefecture": "/geo/prefectures.geojson", "municipality": "/geo/municipalities.geojson"}
 NORM_KEYS = ("none", "per_1000", "per_km2", "share", "relative", "deviation")
 CLS_KEYS = ("quantile", "equal", "jenks", "fixed")
 PALETTES = ("viridis", "cividis", "blues", "ylgnbu")

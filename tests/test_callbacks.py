@@ -76,7 +76,7 @@ def test_map_layout_has_figure_table_and_source():
     tree = map_callbacks.page_layout(ind="univ_students_per_1000", year="2022")
     fig = find(tree, ids.MAP_GRAPH).figure
     trace = fig["data"][0]
-    assert trace["geojson"] == "/assets/geo/prefectures.geojson"     # geometry by URL, never inline
+    assert trace["geojson"] == "/geo/prefectures.geojson"     # geometry by URL, never inline
     assert len(trace["locations"]) == 47 and len(trace["z"]) == 47
     rows = find(tree, ids.MAP_TABLE).data
     assert rows[0]["region"] == "京都府" and rows[0]["rank"] == 1
@@ -104,7 +104,7 @@ def test_map_level_change_sends_full_figure_with_municipalities():
         triggered={ids.MAP_LEVEL})
     assert isinstance(fig, dict)
     trace = fig["data"][0]
-    assert trace["geojson"] == "/assets/geo/municipalities.geojson"
+    assert trace["geojson"] == "/geo/municipalities.geojson"
     assert all(code.startswith("13") for code in trace["locations"])
     assert "level=municipality" in query and "pref=13" in query
 

@@ -1,0 +1,85 @@
+"""Optional browser pass: first painted map and repaint after a change, in headless Chromium with
+network (10 Mbit/s, 20 ms) and CPU (1× and 4×) throttling. Any request to another host fails it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+
+FIRST_PAINT_JS = """
+const done = arguments[arguments.length - 1];
+const need = arguments[0];
+(function poll() {
+  const n = document.querySelectorAll('#map-graph .choroplethlayer path').length;
+  if (n >= need) { done(performance.now()); } else { requestAnimationFrame(poll); }
+})();
+"""
+
+REPAINT_JS = """
+const [indicator, done] = [arguments[0], arguments[arguments.length - 1]];
+const graph = document.querySelector('#map-graph .js-plotly-plot');
+const before = graph.querySelector('.gtitle') ? graph.querySelector('.gtitle').textContent : '';
+const t0 = performance.now();
+graph.on('plotly_afterplot', function handler() {
+  const title = graph.querySelector('.gtitle') ? graph.querySelector('.gtitle').textContent : '';
+  if (title !== before) { done(performance.now() - t0); }
+});
+window.dash_clientside.set_props('map-indicator', {value: indicator});
+setTimeout(function () { done(-1); }, 10000);
+"""
+
+
+def _driver(cpu: float):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+
+    o = Options()
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+              "--window-size=1366,900"):
+        o.add_argument(a)
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary:
+        o.binary_location = binary
+    o.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    d = webdriver.Chrome(options=o)
+    d.execute_cdp_cmd("Network.enable", {})
+    d.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, "latency": 20,
+                                                           "downloadThroughput": 10_000_000 / 8,
+                                                           "uploadThroughput": 10_000_000 / 8})
+    d.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": cpu})
+    d.set_script_timeout(30)
+    return d
+
+
+def browser_pass(port: int, cpu: float = 1.0, rounds: int = 3) -> dict:
+    """Median first paint (s) and repaint (ms) for prefectures and municipalities; foreign hosts seen."""
+    out: dict = {"cpu": cpu}
+    foreign: set[str] = set()
+    for level, url, changes, need in (
+        ("prefecture", "/map?ind=univ_students_per_1000", ["ict_employee_share", "aging_rate", "A1101"], 47),
+        ("municipality", "/map?ind=C2208&level=municipality", ["C2108", "A1101", "aging_rate"], 1500),
+    ):
+        firsts, repaints = [], []
+        for _ in range(rounds):
+            d = _driver(cpu)
+            try:
+                d.get(f"http://127.0.0.1:{port}{url}")
+                firsts.append(d.execute_async_script(FIRST_PAINT_JS, need) / 1000)
+                for ind in changes:
+                    ms = d.execute_async_script(REPAINT_JS, ind)
+                    if ms >= 0:
+                        repaints.append(ms)
+                for entry in d.get_log("performance"):
+                    msg = json.loads(entry["message"])["message"]
+                    if msg.get("method") == "Network.requestWillBeSent":
+                        u = msg["params"]["request"]["url"]
+                        if u.startswith("http") and "//127.0.0.1:" not in u:
+                            foreign.add(u.split("/")[2])
+            finally:
+                d.quit()
+        out[f"first_map_s_{level}"] = round(statistics.median(firsts), 2)
+        out[f"repaint_ms_{level}"] = round(statistics.median(repaints), 1) if repaints else None
+    out["foreign_hosts"] = sorted(foreign)
+    return out
