@@ -60,11 +60,11 @@ def _build(version: tuple, regions: tuple, ind: str, x: str, y: str, lang: str) 
     meta = st.catalog_row(state["ind"])
     if meta["status"] != "loaded":
         return {"message": not_loaded(meta, lang)}
-    vals = service.group_values(cur, state["ind"], list(state["regions"]))
-    year = int(vals["year"].max()) if len(vals) else 0
-    by_code = dict(zip(vals["region_code"], vals["value"], strict=True))
-    values = [(names[c], by_code.get(c)) for c in state["regions"]]
     s = service.series(cur, state["ind"], list(state["regions"]))
+    year = int(s["year"].max()) if len(s) else 0
+    last = s[s["year"] == year]
+    by_code = dict(zip(last["region_code"], last["value"], strict=True))
+    values = [(names[c], by_code.get(c)) for c in state["regions"]]
     series = lines(series=[{"name": names[c], "x": g["year"].tolist(), "y": g["value"].tolist()}
                            for c, g in s.groupby("region_code", sort=False)],
                    title=f"{meta['name_en'] if lang == 'en' else meta['name_ja']} — {t('timeseries', lang)}",

@@ -239,18 +239,26 @@ def series(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str]) 
         WHERE o.indicator_id = ? AND r.level IN ('nation', 'prefecture') ORDER BY o.year
     """, [indicator_id]).df()
     members = cur.execute("SELECT * FROM region_members").df()
-    groups = members.groupby("group_code")["prefecture_code"].apply(list).to_dict()
     scale = float(meta["scale"]) if meta["scale"] is not None and not pd.isna(meta["scale"]) else 1.0
-    out = []
+    group_codes = [c for c in codes if c != "00" and c in set(members["group_code"])]
+    # Groups, all years at once, summarised exactly as compare.group_value does for one year.
+    g = obs.merge(members[members["group_code"].isin(group_codes)], left_on="region_code",
+                  right_on="prefecture_code")
+    if meta["aggregation"] == "ratio":
+        g = g.dropna(subset=["numerator", "denominator"])
+        g = g[g["denominator"] != 0]
+        agg = g.groupby(["group_code", "year"], as_index=False)[["numerator", "denominator"]].sum()
+        agg["value"] = agg["numerator"] / agg["denominator"] * scale
+    else:
+        agg = g.dropna(subset=["value"]).groupby(["group_code", "year"], as_index=False)["value"].mean()
+    parts = []
     for code in codes:
-        if code in groups and code != "00":
-            for year, g in obs.groupby("year"):
-                v = compare.group_value(g, groups[code], meta["aggregation"], scale)
-                out.append((int(year), code, v))
-        else:
-            sub = obs[obs["region_code"] == code]
-            out += [(int(y), code, float(v)) for y, v in zip(sub["year"], sub["value"], strict=True)]
-    return pd.DataFrame(out, columns=["year", "region_code", "value"])
+        sub = agg[agg["group_code"] == code] if code in group_codes else obs[obs["region_code"] == code]
+        parts.append(pd.DataFrame({"year": sub["year"].astype(int).to_numpy(), "region_code": code,
+                                   "value": sub["value"].astype("float64").to_numpy()}))
+    if not parts:
+        return pd.DataFrame(columns=["year", "region_code", "value"])
+    return pd.concat(parts, ignore_index=True)
 
 
 def group_values(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str],

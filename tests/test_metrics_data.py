@@ -145,3 +145,17 @@ def test_cli_export_compare_index_findings(capsys):
     assert code == 0 and "rank 1 of 47" in out
     code, _, err = run(capsys, "findings", "Tokio")
     assert code == 2 and "did you mean 'tokyo'" in err
+
+
+@pytest.mark.parametrize("ind", ["univ_students_per_1000", "A4103", "aging_rate"])
+def test_series_groups_match_the_comparison(cur, ind):
+    """Group values over time are summarised exactly as in the one-year comparison."""
+    table = service.comparison(cur, ind, 2020).set_index("region_code")
+    s = service.series(cur, ind, ["metro-all", "non-metro", "block-kinki", "13", "00"])
+    at = s[s["year"] == 2020].set_index("region_code")["value"]
+    assert at["metro-all"] == pytest.approx(table["metro_value"].iloc[0])
+    assert at["non-metro"] == pytest.approx(table["non_metro_value"].iloc[0])
+    assert at["block-kinki"] == pytest.approx(table.loc["27", "block_value"])
+    assert at["13"] == pytest.approx(table.loc["13", "value"])
+    # SSDSE-B has no national row, so some years have no national value: both must agree on that too.
+    assert at.get("00", float("nan")) == pytest.approx(table["national_value"].iloc[0], nan_ok=True)
