@@ -27,3 +27,26 @@ def test_simulated_users_get_no_errors(server):
     assert result["errors"] == 0, result["first_errors"]
     assert result["requests"] > users          # every user got answers, not just one
     assert result["seconds"] < seconds + 30     # bounded: it stops by itself
+
+
+JUNK = [None, "", "'; DROP TABLE obs; --", -1, 10**12, "zzz", ["a"], {"x": 1}, "<script>", "９９"]
+
+
+def test_junk_callback_inputs_never_give_500(server):
+    """Values no control can produce, posted the way the browser posts them: always an answer, never a 500."""
+    import itertools
+
+    from bench.http import dependencies, find_callback, payload, post
+
+    deps = dependencies(server)
+    cases = [("map-graph.figure", ["map-indicator.value", "map-year.value", "map-level.value",
+                                   "map-normalisation.value", "map-classes.value", "map-breaks.value"]),
+             ("compare-bars.figure", ["compare-regions.value", "compare-indicator.value", "compare-x.value"]),
+             ("industry-heatmap.figure", ["industry-measure.value", "industry-year.value", "industry-sort.value"]),
+             ("_pages_content.children", ["_pages_location.pathname", "_pages_location.search"])]
+    for output, props in cases:
+        dep = find_callback(deps, output)
+        for prop, junk in itertools.product(props, JUNK):
+            body = payload(dep, {prop: junk}, {"app-lang.data": junk}, [prop])
+            _, status, _, _ = post(server, body)
+            assert status in (200, 204), (output, prop, junk, status)
