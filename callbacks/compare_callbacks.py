@@ -97,7 +97,8 @@ def page_layout(**params):
 
 
 def update(regions, ind, x, y, lang):
-    params = {"regions": ",".join(regions or []), "ind": ind, "x": x, "y": y, "lang": lang}
+    regions = [str(r) for r in regions] if isinstance(regions, list | tuple) else []
+    params = {"regions": ",".join(regions), "ind": ind, "x": x, "y": y, "lang": lang}
     state = parse({k: v for k, v in params.items() if v})
     b = build(state)
     empty = {"data": [], "layout": {}}
@@ -119,7 +120,8 @@ def register(app: Dash) -> None:
     @app.callback(Output(f"{ids.COMPARE_EXPORT}-download", "data"), Input(f"{ids.COMPARE_EXPORT}-csv", "n_clicks"),
                   Input(f"{ids.COMPARE_EXPORT}-xlsx", "n_clicks"), *inputs, prevent_initial_call=True)
     def _export(_c, _x, regions, ind, x, y, lang):
-        state = parse({"regions": ",".join(regions or []), "ind": ind, "x": x, "y": y, "lang": lang or "ja"})
+        regions = [str(r) for r in regions] if isinstance(regions, list | tuple) else []
+        state = parse({"regions": ",".join(regions), "ind": ind, "x": x, "y": y, "lang": lang or "ja"})
         b = build(state)
         if "frame" not in b:
             return no_update

@@ -128,6 +128,9 @@ def page_layout(**params):
 
 
 def update(chosen, weight_values, weight_ids, lang):
+    chosen = [str(c) for c in chosen] if isinstance(chosen, list | tuple) else []
+    weight_values = weight_values if isinstance(weight_values, list | tuple) else []
+    weight_ids = [w for w in weight_ids if isinstance(w, dict) and "id" in w] if isinstance(weight_ids, list) else []
     w = {i["id"]: v for i, v in zip(weight_ids or [], weight_values or [], strict=False) if v is not None}
     params = {"inds": ",".join(chosen or []), "w": ",".join(f"{k}:{v}" for k, v in w.items() if k in (chosen or [])),
               "lang": lang}
