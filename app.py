@@ -36,6 +36,7 @@ def create_app() -> Dash:
     app = Dash(__name__, use_pages=True, pages_folder="", title="chiiki — 地域経済ダッシュボード",
                suppress_callback_exceptions=True, serve_locally=True, compress=True)
     geo_route(app)
+    preview_route(app)
     # plotly.js is the largest download; ask for it with the page instead of after the first render.
     app.index_string = app.index_string.replace(
         "{%css%}", '{%css%}\n        <link rel="preload" as="script" '
@@ -111,6 +112,25 @@ def geo_route(app: Dash) -> None:
             resp.headers["Content-Encoding"] = "gzip"
         resp.headers["Vary"] = "Accept-Encoding"
         resp.headers["Cache-Control"] = "public, max-age=86400"
+        return resp
+
+
+def preview_route(app: Dash) -> None:
+    """/preview/map.svg?<map link>: the map as a static image for the first paint."""
+    import gzip
+
+    from flask import Response, request
+
+    @app.server.route("/preview/map.svg")
+    def _preview():
+        text = map_callbacks.preview_svg({k: v for k, v in request.args.items()})
+        data = text.encode("utf-8")
+        gz = "gzip" in request.headers.get("Accept-Encoding", "")
+        resp = Response(gzip.compress(data, 6) if gz else data, mimetype="image/svg+xml")
+        if gz:
+            resp.headers["Content-Encoding"] = "gzip"
+        resp.headers["Vary"] = "Accept-Encoding"
+        resp.headers["Cache-Control"] = "public, max-age=3600"
         return resp
 
 

@@ -127,6 +127,32 @@ def _build(version: tuple, key: tuple) -> dict:
     return out
 
 
+def preview_svg(params: dict) -> str:
+    """The map of a link as a static SVG (prefecture level), for the first paint."""
+    from plotly.colors import sample_colorscale
+
+    from layouts import preview
+
+    state = parse(params)
+    b = build(state)
+    fig = b["figure"]
+    if fig is None or state["level"] != "prefecture":
+        return preview.svg("prefecture", {}, "")
+    trace = fig["data"][0]
+    lo, hi = trace.get("zmin"), trace.get("zmax")
+    scale = trace["colorscale"]
+    fills = {}
+    for code, z in zip(trace["locations"], trace["z"], strict=True):
+        if z is None or lo is None or hi is None or hi == lo:
+            continue
+        pos = min(1.0, max(0.0, (z - lo) / (hi - lo)))
+        if isinstance(scale, str):
+            fills[code] = sample_colorscale(scale, [pos])[0]
+        else:   # stepped scale: the colour of the class containing pos
+            fills[code] = next((c for p, c in reversed(scale) if p <= pos), scale[0][1])
+    return preview.svg("prefecture", fills, fig["layout"]["title"]["text"])
+
+
 def page_layout(**params):
     state = parse(params)
     lang = state["lang"]

@@ -122,7 +122,11 @@ def layout(state, *, query: str, options: list[dict], years: list[int], norms: l
         export_bar(ids.MAP_EXPORT, lang),
         html.Div(id=ids.MAP_MESSAGE, children=message),
         html.Div([
-            html.Div([graph(ids.MAP_GRAPH, figure, filename="chiiki-map", label=t("nav_map", lang)),
+            html.Div([html.Div([
+                          html.Img(src=f"/preview/map.svg?{query}", className="map-preview", alt="",
+                                   **{"aria-hidden": "true"}) if state["level"] == "prefecture" and figure else None,
+                          graph(ids.MAP_GRAPH, figure, filename="chiiki-map", label=t("nav_map", lang))],
+                          className="map-box"),
                       html.P(source, id=ids.MAP_SOURCE, className="source-line")]),
             html.Div([
                 graph(ids.MAP_RANKING, ranking, filename="chiiki-ranking", label=t("ranking", lang)),

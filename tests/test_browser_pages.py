@@ -47,6 +47,7 @@ def test_map_page_shows_map_ranking_and_table(duo):
     first_row = duo.find_element("#map-table tbody tr:nth-child(2)").text
     assert "京都府" in first_row
     assert "国土数値情報" in duo.find_element("#map-source").text
+    assert not duo.find_element("img.map-preview").is_displayed()     # the static preview gave way
     assert console_errors(duo) == []
 
 

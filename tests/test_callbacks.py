@@ -206,3 +206,16 @@ def test_data_upload_good_and_bad(tmp_path):
     assert not ok and "b.csv, row 2" in msg and "did you mean" in msg
     msg, ok = data_callbacks.import_upload("data:text/csv;base64,@@@", "c.csv", "tidy", None)
     assert not ok and "could not be decoded" in msg
+
+
+def test_preview_svg_matches_the_map():
+    import re
+
+    svg = map_callbacks.preview_svg({"ind": "univ_students_per_1000", "year": "2022"})
+    assert svg.startswith("<svg") and svg.count("<path ") == 47
+    fills = re.findall(r'fill="([^"]+)"', svg)
+    assert len(set(fills)) == 5                             # five quantile classes, one colour each
+    tree = map_callbacks.page_layout(ind="univ_students_per_1000", year="2022")
+    scale = find(tree, ids.MAP_GRAPH).figure["data"][0]["colorscale"]
+    assert set(fills) == {c for _, c in scale}
+    assert map_callbacks.preview_svg({"ind": "'; DROP", "level": "municipality"}).startswith("<svg")
