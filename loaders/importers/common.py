@@ -50,7 +50,11 @@ def read_table(path: Path) -> pd.DataFrame:
         if suffix in (".xlsx", ".xlsm"):
             df = pd.read_excel(path, dtype=str, engine="openpyxl")
         elif suffix == ".xls":
-            df = pd.read_excel(path, dtype=str, engine="xlrd")
+            # pandas 3 deprecates xlrd for the old binary format; calamine reads it when installed.
+            import importlib.util
+
+            engine = "calamine" if importlib.util.find_spec("python_calamine") else "xlrd"
+            df = pd.read_excel(path, dtype=str, engine=engine)
         else:
             import io
 

@@ -73,7 +73,10 @@ def read_csv(path: Path) -> tuple[str | None, pd.DataFrame, set[str]]:
     """The e-Stat CSV: optional metadata lines, then a header with ``*_code`` columns and ``value``."""
     name = path.name
     text = read_text(path)
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise DataError(f"cannot parse as CSV: {exc}", file=name) from None
     table_id = None
     header_at = None
     for i, line in enumerate(lines):
