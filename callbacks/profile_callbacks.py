@@ -90,6 +90,8 @@ def _page(version: tuple, region: str, series: str, lang: str, present: bool, no
         cards=profile_page.headline(headline_cards(region), lang),
         found=profile_page.findings_list(service.cached_findings(region), lang),
         deviation=profile_page.deviation_figure(deviation_table(region), nm[region], lang, labels),
+        deviation_table=profile_page.deviation_table(profile_page.deviation_rows(deviation_table(region), lang),
+                                                     labels, nm[region], lang),
         bubble=profile_page.bubble_figure(lq_rows, nm[region], lang, lq.LQ_STRENGTH, lq.MIN_SHARE),
         series_options=[{"label": ind_names.get(i, i), "value": i} for i in series_choices()],
         series=series_figure(state["series"], region, lang),

@@ -50,6 +50,26 @@ def deviation_figure(dev: pd.DataFrame, region_name: str, lang: str, labels: dic
                         source=src, x_title=t("norm_deviation", lang))
 
 
+def deviation_rows(dev: pd.DataFrame, lang: str) -> list[dict]:
+    """The deviation chart as a table (its text alternative)."""
+    return [{"indicator": r.name_en if lang == "en" else r.name_ja, "year": int(r.year),
+             "value": None if r.value != r.value else float(f"{r.value:.4g}"), "unit": r.unit,
+             "rank": None if r.rank != r.rank else int(r.rank),
+             "region": None if r.region != r.region else round(float(r.region), 1),
+             "nation": None if r.nation != r.nation else round(float(r.nation), 1),
+             "block": None if r.block != r.block else round(float(r.block), 1),
+             "group": None if r.group != r.group else round(float(r.group), 1)} for r in dev.itertuples()]
+
+
+def deviation_table(rows: list[dict], labels: dict[str, str], region_name: str, lang: str):
+    cols = [("indicator", t("indicator", lang)), ("year", t("year", lang)), ("value", t("value", lang)),
+            ("unit", "単位" if lang != "en" else "Unit"), ("rank", t("rank", lang)), ("region", region_name),
+            ("nation", labels["nation"]), ("block", labels["block"]), ("group", labels["group"])]
+    return dash_table.DataTable(id=ids.PROFILE_DEVIATION_TABLE, data=rows, sort_action="native",
+                                columns=[{"id": c, "name": n} for c, n in cols],
+                                style_cell={"textAlign": "left", "fontFamily": "inherit"})
+
+
 def bubble_figure(lq_rows: pd.DataFrame, region_name: str, lang: str, threshold: float, min_share: float) -> dict:
     labels = (lq_rows["industry_name_en"] if lang == "en" else lq_rows["industry_name_ja"]).tolist()
     year = int(lq_rows["year"].iloc[0]) if len(lq_rows) else ""
@@ -93,7 +113,7 @@ def peers_table(peers: pd.DataFrame, names: dict[str, str], ind_names: dict[str,
 
 
 def layout(state, *, query: str, prefectures: list[dict], region_name: str, cards, found, deviation: dict,
-           bubble: dict, series_options: list[dict], series: dict, peers) -> html.Div:
+           deviation_table, bubble: dict, series_options: list[dict], series: dict, peers) -> html.Div:
     lang = state["lang"]
     return html.Div([
         url_state(query, lang),
@@ -108,6 +128,7 @@ def layout(state, *, query: str, prefectures: list[dict], region_name: str, card
         html.H2(t("findings", lang)), found,
         export_bar(ids.PROFILE_EXPORT, lang),
         graph(ids.PROFILE_DEVIATION, deviation, filename="chiiki-profile", label=t("profile_chart", lang)),
+        html.Details([html.Summary(t("table", lang)), deviation_table], className="no-print"),
         html.Div([graph(ids.PROFILE_BUBBLE, bubble, filename="chiiki-industries", label=t("industries", lang)),
                   html.Div([
                       control(t("indicator", lang), dcc.Dropdown(id=ids.PROFILE_SERIES_INDICATOR,

@@ -153,6 +153,8 @@ def test_profile_page_has_findings_and_charts():
     assert any("University students per 1,000 people" in li.children for li in findings.children)
     dev = find(tree, ids.PROFILE_DEVIATION).figure
     assert [s["name"] for s in dev["data"]][:2] == ["Kyoto", "Japan"]
+    table = find(tree, ids.PROFILE_DEVIATION_TABLE)
+    assert table.data[0]["indicator"] == "University students per 1,000 people" and table.data[0]["rank"] == 1
     bubble = find(tree, ids.PROFILE_BUBBLE).figure
     assert len(bubble["data"][0]["x"]) == 18
 
