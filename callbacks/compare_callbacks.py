@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks import state as st
+from callbacks.exports import register_image_export, send_frame
 from layouts import compare_page, ids
 from layouts.common import not_loaded
 from layouts.figures import lines
@@ -125,14 +125,6 @@ def register(app: Dash) -> None:
         b = build(state)
         if "frame" not in b:
             return no_update
-        if ctx.triggered_id.endswith("csv"):
-            return dcc.send_data_frame(b["frame"].to_csv, "chiiki_compare.csv", index=False)
-        buf = io.BytesIO()
-        b["frame"].to_excel(buf, index=False)
-        return dcc.send_bytes(buf.getvalue(), "chiiki_compare.xlsx")
+        return send_frame(b["frame"], "chiiki_compare", "csv" if ctx.triggered_id.endswith("csv") else "xlsx")
 
-    app.clientside_callback(
-        """function(png, svg) { return window.dash_clientside.chiiki.downloadImage(png, svg, 'compare-bars',
-                                                                                  'chiiki-compare'); }""",
-        Output(ids.COMPARE_IMAGE_DONE, "children"), Input(f"{ids.COMPARE_EXPORT}-png", "n_clicks"),
-        Input(f"{ids.COMPARE_EXPORT}-svg", "n_clicks"), prevent_initial_call=True)
+    register_image_export(app, ids.COMPARE_EXPORT, "compare-bars", "chiiki-compare", ids.COMPARE_IMAGE_DONE)

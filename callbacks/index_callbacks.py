@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from callbacks import state as st
+from callbacks.exports import register_image_export, send_frame
 from layouts import ids, index_page
 from layouts.i18n import t
 from loaders.errors import DataError
@@ -165,14 +165,6 @@ def register(app: Dash) -> None:
         if b["result"] is None:
             return no_update
         df = b["result"].scores.assign(indicators=",".join(b["result"].indicators))
-        if ctx.triggered_id.endswith("csv"):
-            return dcc.send_data_frame(df.to_csv, "chiiki_index.csv", index=False)
-        buf = io.BytesIO()
-        df.to_excel(buf, index=False)
-        return dcc.send_bytes(buf.getvalue(), "chiiki_index.xlsx")
+        return send_frame(df, "chiiki_index", "csv" if ctx.triggered_id.endswith("csv") else "xlsx")
 
-    app.clientside_callback(
-        """function(png, svg) { return window.dash_clientside.chiiki.downloadImage(png, svg, 'index-map',
-                                                                                  'chiiki-index'); }""",
-        Output(ids.INDEX_IMAGE_DONE, "children"), Input(f"{ids.INDEX_EXPORT}-png", "n_clicks"),
-        Input(f"{ids.INDEX_EXPORT}-svg", "n_clicks"), prevent_initial_call=True)
+    register_image_export(app, ids.INDEX_EXPORT, "index-map", "chiiki-index", ids.INDEX_IMAGE_DONE)

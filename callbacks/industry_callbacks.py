@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from functools import lru_cache
 
-from dash import Dash, Input, Output, State, ctx, dcc
+from dash import Dash, Input, Output, State, ctx
 
 from callbacks import state as st
+from callbacks.exports import register_image_export, send_frame
 from layouts import ids, industry_page
 from loaders.store import get_store
 from metrics import service
@@ -94,14 +94,6 @@ def register(app: Dash) -> None:
         cols = ["region_code", "region_name_ja", "region_name_en", "industry_code", "industry_name_ja",
                 "industry_name_en", "measure", "year", "value", "share", "lq", "share_of_reference", "strength"]
         name = f"chiiki_lq_{state['measure']}_{state['year']}"
-        if ctx.triggered_id.endswith("csv"):
-            return dcc.send_data_frame(table[cols].to_csv, f"{name}.csv", index=False)
-        buf = io.BytesIO()
-        table[cols].to_excel(buf, index=False)
-        return dcc.send_bytes(buf.getvalue(), f"{name}.xlsx")
+        return send_frame(table[cols], name, "csv" if ctx.triggered_id.endswith("csv") else "xlsx")
 
-    app.clientside_callback(
-        """function(png, svg) { return window.dash_clientside.chiiki.downloadImage(png, svg, 'industry-heatmap',
-                                                                                  'chiiki-lq'); }""",
-        Output(ids.INDUSTRY_IMAGE_DONE, "children"), Input(f"{ids.INDUSTRY_EXPORT}-png", "n_clicks"),
-        Input(f"{ids.INDUSTRY_EXPORT}-svg", "n_clicks"), prevent_initial_call=True)
+    register_image_export(app, ids.INDUSTRY_EXPORT, "industry-heatmap", "chiiki-lq", ids.INDUSTRY_IMAGE_DONE)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-import io
 from functools import lru_cache
 
 import pandas as pd
-from dash import Dash, Input, Output, Patch, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from callbacks import state as st
+from callbacks.exports import register_image_export, send_frame
 from layouts import ids, map_page
 from layouts.common import not_loaded
 from layouts.i18n import t
@@ -232,11 +232,7 @@ def export_data(ind, year, level, pref, norm, lang, fmt: str):
                                        "name_en": "Japan", "year": view.year, "value": view.national,
                                        "unit": unit}])], ignore_index=True)
     name = f"chiiki_{state['ind']}_{view.year}_{state['level']}"
-    if fmt == "csv":
-        return dcc.send_data_frame(df.to_csv, f"{name}.csv", index=False)
-    buf = io.BytesIO()
-    df.to_excel(buf, index=False)
-    return dcc.send_bytes(buf.getvalue(), f"{name}.xlsx")
+    return send_frame(df, name, fmt)
 
 
 CONTROLS = [Input(ids.MAP_INDICATOR, "value"), Input(ids.MAP_YEAR, "value"), Input(ids.MAP_LEVEL, "value"),
@@ -285,11 +281,7 @@ def register(app: Dash) -> None:
         fmt = "xlsx" if ctx.triggered_id == f"{ids.MAP_EXPORT}-xlsx" else "csv"
         return export_data(ind, year, level, pref, norm, lang, fmt)
 
-    app.clientside_callback(
-        """function(png, svg) { return window.dash_clientside.chiiki.downloadImage(png, svg, 'map-graph',
-                                                                                  'chiiki-map'); }""",
-        Output(ids.MAP_IMAGE_DONE, "children"), Input(f"{ids.MAP_EXPORT}-png", "n_clicks"),
-        Input(f"{ids.MAP_EXPORT}-svg", "n_clicks"), prevent_initial_call=True)
+    register_image_export(app, ids.MAP_EXPORT, "map-graph", "chiiki-map", ids.MAP_IMAGE_DONE)
     app.clientside_callback("function(n) { return window.dash_clientside.chiiki.present(n); }",
                             Output(ids.MAP_PRESENT, "title"), Input(ids.MAP_PRESENT, "n_clicks"),
                             prevent_initial_call=True)

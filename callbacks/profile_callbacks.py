@@ -9,6 +9,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
 from callbacks import state as st
+from callbacks.exports import register_image_export
 from layouts import ids, profile_page
 from loaders.store import get_store
 from metrics import lq, service
@@ -137,11 +138,7 @@ def register(app: Dash) -> None:
             return no_update
         return export_data(region, lang, "xlsx" if ctx.triggered_id.endswith("xlsx") else "csv")
 
-    app.clientside_callback(
-        """function(png, svg) { return window.dash_clientside.chiiki.downloadImage(png, svg, 'profile-deviation',
-                                                                                  'chiiki-profile'); }""",
-        Output(ids.PROFILE_IMAGE_DONE, "children"), Input(f"{ids.PROFILE_EXPORT}-png", "n_clicks"),
-        Input(f"{ids.PROFILE_EXPORT}-svg", "n_clicks"), prevent_initial_call=True)
+    register_image_export(app, ids.PROFILE_EXPORT, "profile-deviation", "chiiki-profile", ids.PROFILE_IMAGE_DONE)
     app.clientside_callback("function(n) { if (n) { window.print(); } return ''; }",
                             Output(ids.PROFILE_PRINT, "title"), Input(ids.PROFILE_PRINT, "n_clicks"),
                             prevent_initial_call=True)

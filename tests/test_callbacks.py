@@ -135,8 +135,11 @@ def test_map_controls_follow_indicator():
 
 def test_map_export_csv():
     out = map_callbacks.export_data("A1101", 2020, "prefecture", None, "none", "ja", "csv")
+    import base64
+
     assert out["filename"] == "chiiki_A1101_2020_prefecture.csv"
-    assert "東京都" in out["content"] and "全国" in out["content"]
+    text = base64.b64decode(out["content"]).decode("utf-8-sig")     # BOM so Excel opens Japanese CSV right
+    assert text.startswith("indicator_id,region_code") and "東京都" in text and "全国" in text
 
 
 # --- other pages ----------------------------------------------------------------------------------

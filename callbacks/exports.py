@@ -1,0 +1,26 @@
+"""Export wiring every page shares: PNG/SVG of a chart in the browser, CSV/Excel of a table."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from dash import Dash, Input, Output, dcc
+
+
+def send_frame(df: pd.DataFrame, name: str, fmt: str) -> dict:
+    """A dcc.Download payload: CSV (UTF-8 with BOM, so Excel reads the Japanese) or an .xlsx file."""
+    if fmt == "csv":
+        return dcc.send_bytes(df.to_csv(index=False).encode("utf-8-sig"), f"{name}.csv")
+    buf = io.BytesIO()
+    df.to_excel(buf, index=False)
+    return dcc.send_bytes(buf.getvalue(), f"{name}.xlsx")
+
+
+def register_image_export(app: Dash, prefix: str, graph_id: str, filename: str, done_id: str) -> None:
+    """The PNG and SVG buttons of ``prefix`` download ``graph_id`` as drawn (title, unit, source included)."""
+    app.clientside_callback(
+        f"""function(png, svg) {{ return window.dash_clientside.chiiki.downloadImage(png, svg, '{graph_id}',
+                                                                                    '{filename}'); }}""",
+        Output(done_id, "children"), Input(f"{prefix}-png", "n_clicks"), Input(f"{prefix}-svg", "n_clicks"),
+        prevent_initial_call=True)
