@@ -18,7 +18,14 @@ def send_frame(df: pd.DataFrame, name: str, fmt: str) -> dict:
 
 
 def register_image_export(app: Dash, prefix: str, graph_id: str, filename: str, done_id: str) -> None:
-    """The PNG and SVG buttons of ``prefix`` download ``graph_id`` as drawn (title, unit, source included)."""
+    """The PNG and SVG buttons of ``prefix`` download ``graph_id`` as drawn (title, unit, source included);
+    its present and pin buttons start presentation mode and add the view to the tour."""
+    app.clientside_callback("function(n) { return window.dash_clientside.chiiki.present(n); }",
+                            Output(f"{prefix}-present", "title"), Input(f"{prefix}-present", "n_clicks"),
+                            prevent_initial_call=True)
+    app.clientside_callback("function(n) { return window.dash_clientside.chiiki.pinView(n); }",
+                            Output(f"{prefix}-pin-count", "children"), Input(f"{prefix}-pin", "n_clicks"),
+                            prevent_initial_call=True)
     app.clientside_callback(
         f"""function(png, svg) {{ return window.dash_clientside.chiiki.downloadImage(png, svg, '{graph_id}',
                                                                                     '{filename}'); }}""",

@@ -282,9 +282,3 @@ def register(app: Dash) -> None:
         return export_data(ind, year, level, pref, norm, lang, fmt)
 
     register_image_export(app, ids.MAP_EXPORT, "map-graph", "chiiki-map", ids.MAP_IMAGE_DONE)
-    app.clientside_callback("function(n) { return window.dash_clientside.chiiki.present(n); }",
-                            Output(ids.MAP_PRESENT, "title"), Input(ids.MAP_PRESENT, "n_clicks"),
-                            prevent_initial_call=True)
-    app.clientside_callback("function(n) { return window.dash_clientside.chiiki.pinView(n); }",
-                            Output(ids.MAP_PIN_COUNT, "children"), Input(ids.MAP_PIN, "n_clicks"),
-                            prevent_initial_call=True)

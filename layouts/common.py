@@ -41,7 +41,8 @@ def graph(graph_id: str, figure: dict | None = None, *, filename: str = "chiiki"
 
 
 def export_bar(prefix: str, lang: str) -> html.Div:
-    """PNG/SVG of the page's main chart (in the browser) and CSV/Excel of its data (from the server)."""
+    """PNG/SVG of the page's main chart (in the browser), CSV/Excel of its data (from the server), and
+    presentation mode: present this view, or pin it to the tour stepped with the arrow keys."""
     return html.Div([
         html.Span(t("export", lang), className="export-label"),
         html.Button(t("download_png", lang), id=f"{prefix}-png", className="btn", n_clicks=0),
@@ -49,6 +50,10 @@ def export_bar(prefix: str, lang: str) -> html.Div:
         html.Button(t("download_csv", lang), id=f"{prefix}-csv", className="btn", n_clicks=0),
         html.Button(t("download_xlsx", lang), id=f"{prefix}-xlsx", className="btn", n_clicks=0),
         dcc.Download(id=f"{prefix}-download"),
+        html.Button(t("present", lang), id=f"{prefix}-present", className="btn", n_clicks=0,
+                    title="← → で移動、Esc で終了 / arrows to step, Esc to leave"),
+        html.Button(t("pin_view", lang), id=f"{prefix}-pin", className="btn", n_clicks=0),
+        html.Span(id=f"{prefix}-pin-count", className="source-line", role="status"),
     ], className="export-bar")
 
 

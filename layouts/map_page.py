@@ -114,11 +114,6 @@ def layout(state, *, query: str, options: list[dict], years: list[int], norms: l
                                                      options=[{"label": p, "value": p} for p in PALETTES]),
                     ids.MAP_PALETTE),
         ], className="controls"),
-        html.Div([
-            html.Button(t("present", lang), id=ids.MAP_PRESENT, className="btn", n_clicks=0),
-            html.Button(t("pin_view", lang), id=ids.MAP_PIN, className="btn", n_clicks=0),
-            html.Span(id=ids.MAP_PIN_COUNT, className="source-line"),
-        ], className="no-present"),
         export_bar(ids.MAP_EXPORT, lang),
         html.Div(id=ids.MAP_MESSAGE, children=message),
         html.Div([

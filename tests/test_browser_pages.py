@@ -148,3 +148,21 @@ def test_language_switch(duo):
     duo.wait_for_contains_text("h1", "Data and sources", timeout=20)
     assert duo.find_element("#nav-map").text == "Map"
     assert console_errors(duo) == []
+
+
+def test_present_and_pin_buttons_on_any_page(duo):
+    open_page(duo, "/industry?measure=establishments", "#industry-heatmap .hm")
+    duo.find_element("#industry-export-pin").click()
+    duo.wait_for_text_to_equal("#industry-export-pin-count", "1", timeout=10)
+    open_page(duo, "/map", "#map-graph .choroplethlayer path")
+    duo.find_element("#map-export-pin").click()
+    duo.wait_for_text_to_equal("#map-export-pin-count", "2", timeout=10)
+    duo.find_element("#map-export-present").click()
+    wait_for(duo, lambda: "presenting" in duo.find_element("body").get_attribute("class"))
+    assert "present=1" in duo.driver.current_url
+    assert not duo.find_element(".export-bar").is_displayed()
+    # Pinned views replace the built-in tour: from the map (2nd pin) → wraps to the industry view (1st).
+    duo.find_element("body").send_keys(Keys.ARROW_RIGHT)
+    wait_for(duo, lambda: "/industry" in duo.driver.current_url and "measure=establishments" in duo.driver.current_url)
+    assert "present=1" in duo.driver.current_url
+    assert console_errors(duo) == []
