@@ -224,3 +224,19 @@ def test_preview_svg_matches_the_map():
     scale = find(tree, ids.MAP_GRAPH).figure["data"][0]["colorscale"]
     assert set(fills) == {c for _, c in scale}
     assert map_callbacks.preview_svg({"ind": "'; DROP", "level": "municipality"}).startswith("<svg")
+
+
+def test_http_routes_for_boundaries_preview_and_downloads():
+    from app import create_app
+
+    client = create_app().server.test_client()
+    r = client.get("/geo/prefectures.geojson", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and r.headers["Content-Encoding"] == "gzip"
+    assert len(r.data) < 60_000 and "max-age" in r.headers["Cache-Control"]
+    assert client.get("/geo/..%2Fdata%2Fcatalog.parquet").status_code == 404
+    r = client.get("/preview/map.svg?ind=A1101&year=2020")
+    assert r.status_code == 200 and r.mimetype == "image/svg+xml" and r.data.count(b"<path ") == 47
+    assert client.get("/preview/map.svg?ind=%27%3B+DROP").status_code == 200
+    r = client.get("/download/catalog.csv")
+    assert r.status_code == 200 and "univ_students_per_1000" in r.data.decode("utf-8-sig")
+    assert client.get("/download/../../etc/passwd").status_code == 404
