@@ -59,12 +59,17 @@ def register(app: Dash) -> None:
     def _update(search, themes, status):
         return update_catalog(search, themes, status, st.catalog())
 
-    @app.callback(Output(ids.DATA_UPLOAD_RESULT, "children"), Input(ids.DATA_UPLOAD, "contents"),
+    @app.callback(Output(ids.DATA_UPLOAD_RESULT, "children"), Output(ids.DATA_TABLE, "data", allow_duplicate=True),
+                  Output(ids.DATA_COUNT, "children", allow_duplicate=True), Input(ids.DATA_UPLOAD, "contents"),
                   State(ids.DATA_UPLOAD, "filename"), State(ids.DATA_UPLOAD_KIND, "value"),
-                  State(ids.DATA_UPLOAD_INDICATOR, "value"), prevent_initial_call=True)
-    def _upload(contents, filename, kind, indicator):
+                  State(ids.DATA_UPLOAD_INDICATOR, "value"), State(ids.DATA_SEARCH, "value"),
+                  State(ids.DATA_THEME, "value"), State(ids.DATA_STATUS, "value"), prevent_initial_call=True)
+    def _upload(contents, filename, kind, indicator, search, themes, status):
         message, ok = import_upload(contents, filename, kind, indicator)
-        return html.Div(message, className="notice" if not ok else "ok", role="alert" if not ok else "status")
+        # The import swapped in a new serving database: the catalog now shows the new status.
+        rows, count = update_catalog(search, themes, status, st.catalog())
+        box = html.Div(message, className="notice" if not ok else "ok", role="alert" if not ok else "status")
+        return box, rows, count
 
     server = app.server
 

@@ -6,7 +6,7 @@ import copy
 from functools import lru_cache
 
 import pandas as pd
-from dash import Dash, Input, Output, Patch, State, ctx, no_update
+from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
 
 from callbacks import state as st
 from callbacks.exports import register_image_export, send_frame
@@ -201,7 +201,11 @@ def update_map(ind, year, level, pref, norm, cls, k, bins, pal, lang, region, qu
         fig = patch
     elif fig is None:
         fig = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
-    return fig, b["message"], b["source"], new_query
+    message = b["message"]
+    if state.notices:   # e.g. breaks typed in the wrong order: say why the map fell back
+        note = t("notice_fallback", state["lang"]) + "; ".join(state.notices)
+        message = note if message is None else html.Div([html.P(note), message])
+    return fig, message, b["source"], new_query
 
 
 def update_side(ind, year, level, pref, norm, cls, k, bins, pal, lang, region=""):

@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-GROUP_NAMES_JA = {"leader": "リーダー", "strong": "ストロング", "moderate": "モデレート", "emerging": "エマージング"}
-
 
 @dataclass
 class IndexResult:

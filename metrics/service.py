@@ -259,13 +259,3 @@ def series(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str]) 
     if not parts:
         return pd.DataFrame(columns=["year", "region_code", "value"])
     return pd.concat(parts, ignore_index=True)
-
-
-def group_values(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str],
-                 year: int | None = None) -> pd.DataFrame:
-    """One year's value for each code: a prefecture, 全国 (00) or a group (ratio from components)."""
-    s = series(cur, indicator_id, codes)
-    if s.empty:
-        return s
-    year = int(s["year"].max()) if year is None else year
-    return s[s["year"] == year].reset_index(drop=True)

@@ -120,10 +120,19 @@ def test_map_not_loaded_indicator_gives_instructions():
 
 
 def test_map_bad_fixed_breaks_falls_back_with_message():
-    _, message, _, _ = map_callbacks.update_map(
+    _, message, _, query = map_callbacks.update_map(
         "A1101", None, "prefecture", None, "none", "fixed", 5, "9,8", "viridis", "en", "", "",
         triggered={ids.MAP_BREAKS})
-    assert message is None or "must increase" in str(message)
+    assert "breaks must increase" in str(message) and "cls=fixed needs bins" in str(message)
+    assert "cls=" not in query                      # fell back to quantiles
+
+
+def test_map_fixed_breaks_are_used():
+    fig, message, _, query = map_callbacks.update_map(
+        "A1101", 2020, "prefecture", None, "none", "fixed", 5, "0, 2000000, 20000000", "viridis", "en", "", "",
+        triggered={ids.MAP_LEVEL})
+    assert message is None and "cls=fixed" in query
+    assert fig["data"][0]["colorbar"]["tickvals"] == [0, 2_000_000, 20_000_000]
 
 
 def test_map_controls_follow_indicator():
@@ -205,6 +214,8 @@ def test_data_upload_good_and_bad(tmp_path):
     msg, ok = data_callbacks.import_upload("data:text/csv;base64," + base64.b64encode(good).decode(), "v.csv",
                                           "tidy", None)
     assert ok and "imported 1 values" in msg
+    rows, _ = data_callbacks.update_catalog("vc_investment", None, "all", st.catalog())
+    assert next(r for r in rows if r["id"] == "vc_investment")["status"] == "loaded"   # the page sees the import
     bad = b"region,indicator_id,year,value\nTokio,vc_investment,2022,5\n"
     msg, ok = data_callbacks.import_upload("data:text/csv;base64," + base64.b64encode(bad).decode(), "b.csv",
                                           "tidy", None)
