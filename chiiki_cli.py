@@ -49,6 +49,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     counts = result.manifest["counts"]
     print(f"built {out}: {counts['observations']} observations, {counts['catalog']} catalog entries, "
           f"{counts['municipalities']} municipalities", file=sys.stderr)
+    conflicts = result.tables["conflicts"]
+    # The newest publication wins; say every time it had to choose, so a revision is never silent.
+    print(f"{len(conflicts)} disagreements between editions resolved (newest publication wins; listed in "
+          f"{out / 'SOURCES.md'}):", file=sys.stderr)
+    for c in conflicts.itertuples():
+        print(f"  {c.indicator_id} {c.region_code} {c.year}: {c.values} → {c.winner_value:g} ({c.winner})",
+              file=sys.stderr)
     return 0
 
 
@@ -79,8 +86,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not args.id:
             raise DataError("export indicator needs an indicator id")
         df = query.indicator_values(cur, args.id, year=args.year, level=args.level)
-        df = df.rename(columns={"region_name_ja": "region_name"})[["region_code", "region_name", "year", "value",
-                                                                   "unit"]]
+        df = df.rename(columns={"region_name_ja": "region_name", "dataset_id": "dataset"})[
+            ["region_code", "region_name", "year", "value", "unit", "dataset"]]
     elif args.what == "lq":
         df = service.lq_table(cur, args.measure, args.year, level=args.level, against=args.against)
         df = df.rename(columns={"region_name_ja": "region_name", "industry_name_ja": "industry"})[

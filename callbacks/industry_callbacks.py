@@ -70,7 +70,8 @@ def update(measure, year, sort, lang, region=""):
     b = build(state)
     years = service.lq_years(get_store().cursor(), state["measure"])
     return (b["heatmap"], b["map"], b["rows"], [{"label": str(y), "value": y} for y in years], state["year"],
-            b["industries"], state["sort"], st.encode(state.values, KEYS, DEFAULTS))
+            b["industries"], state["sort"], st.encode(state.values, KEYS, DEFAULTS),
+            industry_page.strength_rule(state["measure"], state["lang"]))
 
 
 def register(app: Dash) -> None:
@@ -81,7 +82,7 @@ def register(app: Dash) -> None:
                   Output(ids.INDUSTRY_TABLE, "data"), Output(ids.INDUSTRY_YEAR, "options"),
                   Output(ids.INDUSTRY_YEAR, "value"), Output(ids.INDUSTRY_SORT, "options"),
                   Output(ids.INDUSTRY_SORT, "value"), Output(ids.URL_QUERY, "data", allow_duplicate=True),
-                  *inputs, prevent_initial_call=True)
+                  Output(ids.INDUSTRY_STRENGTH_RULE, "children"), *inputs, prevent_initial_call=True)
     def _update(*args):
         return update(*args)
 

@@ -81,15 +81,24 @@ def colour_spec(values, *, edges: list[float] | None, palette: str, centre: floa
 
 def choropleth(*, geojson_url: str, locations: list[str], names: list[str], z: list, ranks: list,
                colour: dict, unit: str, title: str, source: str, hover_rank: str, hover_national: str,
-               national: float | None, height: int = 560) -> dict:
-    """A choropleth whose geometry is a URL: plotly.js fetches it once and caches it."""
+               national: float | None, height: int = 560, details: list[str] | None = None) -> dict:
+    """A choropleth whose geometry is a URL: plotly.js fetches it once and caches it.
+
+    ``details`` adds one line per region to the hover (the dataset a value came from, or the count
+    behind a location quotient).
+    """
+    if details is None:
+        customdata, rank_ref, detail_ref = ranks, "%{customdata}", ""
+    else:
+        customdata = [[r, d] for r, d in zip(ranks, details, strict=True)]
+        rank_ref, detail_ref = "%{customdata[0]}", "<br>%{customdata[1]}"
     trace = {
         "type": "choropleth", "geojson": geojson_url, "featureidkey": "id", "locations": locations,
-        "z": z, "text": names, "customdata": ranks,
+        "z": z, "text": names, "customdata": customdata,
         "marker": {"line": {"width": 0.4, "color": "white"}},
-        "hovertemplate": (f"<b>%{{text}}</b><br>%{{z:,.4g}} {unit}<br>{hover_rank}: %{{customdata}}"
+        "hovertemplate": (f"<b>%{{text}}</b><br>%{{z:,.4g}} {unit}<br>{hover_rank}: {rank_ref}"
                           f"<br>{hover_national}: {'' if national is None else f'{national:,.4g}'} {unit}"
-                          "<extra></extra>"),
+                          f"{detail_ref}<extra></extra>"),
         "colorbar": {"title": {"text": unit, "side": "right"}, "thickness": 14, "len": 0.8},
     }
     colorbar = colour.pop("colorbar", {})
@@ -170,13 +179,19 @@ def grouped_bars(*, categories: list[str], series: list[dict], title: str, y_tit
     return {"data": data, "layout": layout}
 
 
-def heatmap(*, z: list[list], x: list[str], y: list[str], title: str, source: str, colorbar: str) -> dict:
-    """LQ heatmap on a log scale centred on 1 (LQ 2 and 0.5 get opposite colours of equal strength)."""
+def heatmap(*, z: list[list], x: list[str], y: list[str], title: str, source: str, colorbar: str,
+            text: list[list[str]] | None = None) -> dict:
+    """LQ heatmap on a log scale centred on 1 (LQ 2 and 0.5 get opposite colours of equal strength).
+
+    ``text`` is one hover line per cell (the count behind the LQ); without it the hover shows the LQ.
+    """
     zlog = [[None if v is None or not math.isfinite(v) or v <= 0 else math.log2(v) for v in row] for row in z]
     ticks = [0.25, 0.5, 1, 2, 4]
+    hover = "%{y} × %{x}<br>%{text}<extra></extra>" if text is not None else \
+        "%{y} × %{x}<br>LQ %{customdata:.2f}<extra></extra>"
     data = [{"type": "heatmap", "z": [numbers(r) for r in zlog], "x": x, "y": y, "colorscale": "PuOr",
              "zmid": 0, "zmin": -2, "zmax": 2, "customdata": [numbers(r) for r in z],
-             "hovertemplate": "%{y} × %{x}<br>LQ %{customdata:.2f}<extra></extra>",
+             **({"text": text} if text is not None else {}), "hovertemplate": hover,
              "colorbar": {"title": {"text": colorbar}, "tickvals": [math.log2(t) for t in ticks],
                           "ticktext": [str(t) for t in ticks]}}]
     layout = base_layout(title, source, height=max(500, 18 * len(y) + 200))
@@ -187,7 +202,7 @@ def heatmap(*, z: list[list], x: list[str], y: list[str], title: str, source: st
 
 
 def bubble(*, x: list, y: list, size: list, labels: list[str], title: str, source: str, x_title: str,
-           y_title: str, lq_threshold: float, min_share: float) -> dict:
+           y_title: str, lq_threshold: float, min_share: float, size_unit: str = "") -> dict:
     s = np.asarray([v or 0 for v in size], dtype="float64")
     ref = s.max() if s.size and s.max() > 0 else 1
     data = [{"type": "scatter", "mode": "markers+text", "x": numbers(x), "y": numbers(y), "text": labels,
@@ -195,7 +210,8 @@ def bubble(*, x: list, y: list, size: list, labels: list[str], title: str, sourc
              "marker": {"size": numbers(list(6 + 44 * np.sqrt(s / ref))), "color": "#4a6fa5", "opacity": 0.7,
                         "line": {"color": "white", "width": 1}},
              "customdata": numbers(list(s)),
-             "hovertemplate": "%{text}<br>LQ %{y:.2f}<br>%{x:.1%}<br>%{customdata:,.0f}<extra></extra>"}]
+             "hovertemplate": f"%{{text}}<br>LQ %{{y:.2f}}<br>%{{x:.1%}}<br>%{{customdata:,.0f}}{size_unit}"
+                              "<extra></extra>"}]
     layout = base_layout(title, source, height=520)
     layout.update({"xaxis": {"title": {"text": x_title}, "tickformat": ".0%", "type": "log", "gridcolor": "#eee"},
                    "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},

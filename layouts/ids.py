@@ -80,6 +80,7 @@ INDUSTRY_MAP = "industry-map"
 INDUSTRY_TABLE = "industry-table"
 INDUSTRY_EXPORT = "industry-export"
 INDUSTRY_IMAGE_DONE = "industry-image-done"
+INDUSTRY_STRENGTH_RULE = "industry-strength-rule"
 
 INDEX_NOTICE = "index-notice"
 INDEX_INDICATORS = "index-indicators"

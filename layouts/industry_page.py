@@ -8,8 +8,31 @@ from dash import dash_table, dcc, html
 from layouts import figures, ids
 from layouts.common import control, export_bar, graph, notice, url_state
 from layouts.i18n import t
+from metrics import lq as lq_rules
 
 MEASURES = ("employees", "establishments", "value_added")
+UNITS = {"employees": ("人", "employees"), "establishments": ("事業所", "establishments"),
+         "value_added": ("百万円", "million yen")}
+
+
+def count_text(value: float, measure: str, lang: str) -> str:
+    """The count behind an LQ, with its unit: ``1,234人`` / ``1,234 employees``."""
+    if value != value:
+        return "—"
+    ja, en = UNITS[measure]
+    return f"{value:,.0f}{ja}" if lang != "en" else f"{value:,.0f} {en}"
+
+
+def strength_rule(measure: str, lang: str) -> str:
+    """The thresholds of a strength in words, for every view that marks strengths."""
+    rule = lq_rules.strength_rule(measure)
+    size = rule["min_value"]
+    ja, en = UNITS[measure]
+    if lang == "en":
+        text = f"Strength = LQ ≥ {rule['lq_threshold']:g} and ≥ {rule['min_share']:.0%} of the region"
+        return text + (f" and ≥ {size:,.0f} {en}" if size else "")
+    text = f"強み＝特化係数 {rule['lq_threshold']:g} 以上・域内シェア {rule['min_share']:.0%} 以上"
+    return text + (f"・{size:,.0f}{ja}以上" if size else "")
 
 
 def source(measure: str, lang: str) -> str:
@@ -35,11 +58,17 @@ def heatmap_figure(table: pd.DataFrame, sort: str | None, measure: str, year: in
     names = table.drop_duplicates("region_code").set_index("region_code")[reg_col]
     inames = table.drop_duplicates("industry_code").set_index("industry_code")[ind_col]
     z = [[None if pd.isna(v) else float(v) for v in row] for row in wide.to_numpy()]
+    counts = table.pivot_table(index="region_code", columns="industry_code", values="value", sort=False)
+    counts = counts.reindex(index=wide.index, columns=wide.columns)
+    text = [[("LQ —" if lq != lq else f"LQ {lq:.2f}") + " · " + count_text(n, measure, lang)
+             for lq, n in zip(lqs, ns, strict=True)]
+            for lqs, ns in zip(wide.to_numpy(), counts.to_numpy(), strict=True)]
     title = (f"特化係数（{t('measure_' + measure, lang)}、{year}年）" if lang != "en" else
              f"Location quotients ({t('measure_' + measure, lang).lower()}, {year})")
     return figures.heatmap(z=z, x=[inames[c] for c in wide.columns], y=[names[r] for r in wide.index], title=title,
                            source=source(measure, lang) + (" · 色は対数、1で中立" if lang != "en" else
-                                                            " · log colour scale, neutral at 1"), colorbar="LQ")
+                                                            " · log colour scale, neutral at 1"), colorbar="LQ",
+                           text=text)
 
 
 def lq_map_figure(table: pd.DataFrame, industry: str, measure: str, year: int, lang: str) -> dict:
@@ -53,9 +82,10 @@ def lq_map_figure(table: pd.DataFrame, industry: str, measure: str, year: int, l
     return figures.choropleth(geojson_url="/geo/prefectures.geojson", locations=sub["region_code"].tolist(),
                               names=names, z=z, ranks=ranks, colour=colour, unit="LQ", title=title,
                               source=source(measure, lang) + (" · 境界: 国土数値情報" if lang != "en" else
-                                                               " · Boundaries: MLIT N03"),
+                                                               " · Boundaries: MLIT N03")
+                              + " · " + strength_rule(measure, lang),
                               hover_rank=t("rank", lang), hover_national=t("national", lang), national=1.0,
-                              height=520)
+                              height=520, details=[count_text(v, measure, lang) for v in sub["value"]])
 
 
 def table_rows(table: pd.DataFrame, industry: str, lang: str) -> list[dict]:
@@ -89,11 +119,12 @@ def layout(state, *, query: str, years: list[int], industries: list[dict], heatm
                   dash_table.DataTable(
                       id=ids.INDUSTRY_TABLE, data=rows, sort_action="native", page_size=16,
                       columns=[{"id": "region", "name": t("region", lang)},
-                               {"id": "value", "name": t("value", lang), "type": "numeric",
+                               {"id": "value", "name": t(f"measure_{state['measure']}", lang), "type": "numeric",
                                 "format": {"specifier": ",.0f"}},
                                {"id": "share", "name": "%"}, {"id": "lq", "name": "LQ"},
                                {"id": "strength", "name": "強み" if lang != "en" else "Strength"}],
                       style_cell={"textAlign": "left", "fontFamily": "inherit"})], className="grid-2"),
+        html.P(strength_rule(state["measure"], lang), className="source", id=ids.INDUSTRY_STRENGTH_RULE),
         html.Span(id=ids.INDUSTRY_IMAGE_DONE, className="visually-hidden"),
         dcc.Store(id="industry-region", data=state["region"]),
     ])

@@ -10,6 +10,7 @@ from dash import dash_table, dcc, html
 from layouts import figures, ids
 from layouts.common import control, export_bar, graph, notice, url_state
 from layouts.i18n import t
+from layouts.industry_page import strength_rule
 
 
 def _fmt(v) -> str:
@@ -73,14 +74,14 @@ def deviation_table(rows: list[dict], labels: dict[str, str], region_name: str, 
 def bubble_figure(lq_rows: pd.DataFrame, region_name: str, lang: str, threshold: float, min_share: float) -> dict:
     labels = (lq_rows["industry_name_en"] if lang == "en" else lq_rows["industry_name_ja"]).tolist()
     year = int(lq_rows["year"].iloc[0]) if len(lq_rows) else ""
-    src = ("出典: 経済センサス‐活動調査（SSDSE-A の市区町村合計）。点線: 特化係数 {0} と域内シェア {1:.0%}"
+    src = ("出典: 経済センサス‐活動調査（SSDSE-A の市区町村合計）。点線: 特化係数 {0} と域内シェア {1:.0%}。{2}"
            if lang != "en" else "Source: Economic Census (sum of SSDSE-A municipalities). Dashed: LQ {0} and "
-           "{1:.0%} of the region").format(threshold, min_share)
+           "{1:.0%} of the region. {2}").format(threshold, min_share, strength_rule("employees", lang))
     return figures.bubble(x=lq_rows["share"].tolist(), y=lq_rows["lq"].tolist(), size=lq_rows["value"].tolist(),
                           labels=labels, title=f"{region_name}: {t('industries', lang)} ({year})", source=src,
                           x_title="域内シェア（対数軸）" if lang != "en" else "Share of the region (log scale)",
                           y_title="特化係数" if lang != "en" else "Location quotient", lq_threshold=threshold,
-                          min_share=min_share)
+                          min_share=min_share, size_unit="人" if lang != "en" else " employees")
 
 
 def series_figure(s: pd.DataFrame, names: dict[str, str], meta: dict, lang: str) -> dict:

@@ -21,7 +21,18 @@ from loaders.errors import DataError
 from loaders.kenmin import SECTORS, read_kenmin, sector_code
 from loaders.regions import NATION_CODE, build_regions, read_prefecture_reference
 from loaders.ssdse import SsdseTable, read_ssdse
-from loaders.ssdse_items import CENSUS_INDUSTRIES, DIRECTIONS, THEMES, describe_item, is_additive, theme_of
+from loaders.ssdse_items import (
+    CENSUS_INDUSTRIES,
+    DIRECTIONS,
+    RATIO_COMPONENTS,
+    SUPERSEDED_BY,
+    THEMES,
+    definition_notes,
+    describe_item,
+    is_additive,
+    name_ja_of,
+    theme_of,
+)
 
 SSDSE_FILES = [
     "ssdse/SSDSE-E-2022v2.csv", "ssdse/SSDSE-E-2023.csv", "ssdse/SSDSE-E-2024.csv", "ssdse/SSDSE-E-2025.xlsx",
@@ -47,7 +58,7 @@ KENMIN_CREDIT = "内閣府 経済社会総合研究所「県民経済計算」�
 REF_CREDIT = "dataofjapan/land (prefectures.csv, resions.csv)"
 
 TABLES = ["regions", "region_members", "datasets", "catalog", "observations", "industries",
-          "industry_activity"]
+          "industry_activity", "conflicts"]
 
 
 @dataclass
@@ -83,7 +94,7 @@ def _ssdse_dataset_row(t: SsdseTable, rel: str, raw: Path) -> dict:
         title_en=f"Standardized Statistical Data Set for Education, {titles[t.kind][1]} (from SSDS)",
         edition=t.edition, reference_years=f"{years[0]}–{years[-1]}",
         licence_ja=SSDSE_LICENCE[0], licence_en=SSDSE_LICENCE[1], credit=SSDSE_CREDIT,
-        raw_file=rel, sha256=sha256(raw / rel), priority=0)
+        raw_file=rel, sha256=sha256(raw / rel), published=published_label(t.edition), priority=0)
 
 
 def build_tables(raw: Path) -> BuildResult:
@@ -114,10 +125,12 @@ def build_tables(raw: Path) -> BuildResult:
                 if code != NATION_CODE and name_to_code.get(name) != code:
                     raise DataError(f"{t.dataset_id}: region {code} is named {name!r}")
 
-    # Later editions win where two carry the same item, region and year.
-    order = sorted(ssdse, key=lambda d: (ssdse[d].kind, ssdse[d].edition))
-    for i, row in enumerate(sorted(dataset_rows, key=lambda r: order.index(r["dataset_id"]))):
-        row["priority"] = 10 + i
+    # The newest publication wins where two editions carry the same item, region and year (a later
+    # edition carries revised figures). Editions are ranked by publication, not by file kind.
+    ranks = sorted({publication_key(t.edition) for t in ssdse.values()})
+    for row in dataset_rows:
+        row["priority"] = 10 + ranks.index(publication_key(ssdse[row["dataset_id"]].edition))
+    order = sorted(ssdse, key=lambda d: (publication_key(ssdse[d].edition), d))
 
     obs = [t.values.rename(columns={"item": "indicator_id"}).assign(dataset_id=t.dataset_id)
            for t in ssdse.values()]
@@ -134,12 +147,15 @@ def build_tables(raw: Path) -> BuildResult:
         title_en="Prefectural Accounts, main table 1: gross prefectural product by economic activity (nominal)",
         edition="平成23年度〜令和4年度 (2011–2022)", reference_years=f"FY{kyears[0]}–FY{kyears[-1]}",
         licence_ja="政府標準利用規約（第2.0版）", licence_en="Government of Japan Standard Terms of Use 2.0",
-        credit=KENMIN_CREDIT, raw_file=KENMIN_FILE, sha256=sha256(raw / KENMIN_FILE), priority=100))
+        credit=KENMIN_CREDIT, raw_file=KENMIN_FILE, sha256=sha256(raw / KENMIN_FILE),
+        published="", priority=100))
     observations = (pd.concat(obs, ignore_index=True)
                     .astype({"year": "int32", "value": "float64"})
                     [["indicator_id", "region_code", "year", "value", "dataset_id"]]
                     .sort_values(["indicator_id", "dataset_id", "region_code", "year"])
                     .reset_index(drop=True))
+    priorities = {r["dataset_id"]: r["priority"] for r in dataset_rows}
+    conflicts = resolve_conflicts(observations, priorities)
 
     industries, activity = _industry_tables(ssdse, sectors)
     catalog = _catalog(ssdse, order)
@@ -159,13 +175,13 @@ def build_tables(raw: Path) -> BuildResult:
         edition="2021-01-01", reference_years="2021", licence_ja="国土数値情報の利用規約（出典の明記が必要）",
         licence_en="National Land Numerical Information terms (credit required)",
         credit=geo.CREDIT_JA, raw_file=f"{GEO_DIR}/{geo.MUNICIPALITIES_SOURCE}",
-        sha256=sha256(raw / GEO_DIR / geo.MUNICIPALITIES_SOURCE), priority=0))
+        sha256=sha256(raw / GEO_DIR / geo.MUNICIPALITIES_SOURCE), published="", priority=0))
     dataset_rows.append(dict(
         dataset_id="ref-regions", publisher_ja="dataofjapan/land", publisher_en="dataofjapan/land",
         title_ja="都道府県名・地方区分（JIS X 0401 コード）",
         title_en="Prefecture names and regional blocks (JIS X 0401 codes)", edition="2025-07-22",
         reference_years="", licence_ja="リポジトリの README による", licence_en="as the repository README states",
-        credit=REF_CREDIT, raw_file=PREFS_CSV, sha256=sha256(raw / PREFS_CSV), priority=0))
+        credit=REF_CREDIT, raw_file=PREFS_CSV, sha256=sha256(raw / PREFS_CSV), published="", priority=0))
     datasets = pd.DataFrame(dataset_rows).sort_values("dataset_id").reset_index(drop=True)
 
     manifest = {
@@ -175,16 +191,71 @@ def build_tables(raw: Path) -> BuildResult:
         "counts": {"prefectures": 47, "municipalities": len(munis), "observations": len(observations),
                    "catalog": len(catalog)},
         "municipalities_without_shape": missing,
+        "edition_conflicts_resolved": len(conflicts),
         "latest_reference_year": int(observations["year"].max()),
     }
     tables = {"regions": regions, "region_members": members, "datasets": datasets, "catalog": catalog,
-              "observations": observations, "industries": industries, "industry_activity": activity}
+              "observations": observations, "industries": industries, "industry_activity": activity,
+              "conflicts": conflicts}
     # TopoJSON is the compact master; plotly.js needs GeoJSON, derived here once (≈100 m rounding).
     assets = {"geo/prefectures.topojson": geo.dumps(prefs_topo),
               "geo/municipalities.topojson": geo.dumps(muni_topo),
               "geo/prefectures.geojson": geo.dumps(geo.to_geojson(prefs_topo, "prefectures")),
               "geo/municipalities.geojson": geo.dumps(muni_geojson)}
     return BuildResult(tables=tables, assets=assets, manifest=manifest)
+
+
+def publication_key(edition: str) -> tuple[int, int]:
+    """Order of publication of an SSDSE edition: (release year, revision).
+
+    NSTAC names each edition after the year it releases it (SSDSE-E-2025 was released in 2025; the
+    xlsx's own creation date is 2025-03-25), and a ``vN`` suffix marks a re-release of that year's
+    edition with corrected figures, so ``2022v2`` follows ``2022`` and precedes ``2023``. Editions of
+    the same year and revision (SSDSE-A/B/E-2025) are released together and rank equal.
+
+    >>> sorted(["2023", "2022v2", "2025", "2022"], key=publication_key)
+    ['2022', '2022v2', '2023', '2025']
+    """
+    year, _, revision = edition.partition("v")
+    return int(year), int(revision or 1)
+
+
+def published_label(edition: str) -> str:
+    year, revision = publication_key(edition)
+    return f"{year}" if revision == 1 else f"{year} (revision {revision})"
+
+
+CONFLICT_COLUMNS = ["indicator_id", "region_code", "year", "values", "winner", "winner_value"]
+
+
+def resolve_conflicts(observations: pd.DataFrame, priorities: dict[str, int]) -> pd.DataFrame:
+    """Every item, region and year whose editions disagree, with the edition that wins.
+
+    The winner is the most recently published edition (highest priority). Two editions of equal
+    rank that disagree cannot be settled by the rule, so the build stops and names them.
+
+    Returns
+    -------
+    DataFrame
+        indicator_id, region_code, year, values ("dataset=value; …" oldest first), winner,
+        winner_value — one row per disagreement, sorted.
+    """
+    keys = ["indicator_id", "region_code", "year"]
+    obs = observations.assign(priority=observations["dataset_id"].map(priorities))
+    differs = obs.groupby(keys)["value"].transform("nunique") > 1
+    rows = []
+    for key, grp in obs[differs].groupby(keys, sort=True):
+        grp = grp.sort_values(["priority", "dataset_id"])
+        top = grp[grp["priority"] == grp["priority"].max()]
+        if top["value"].nunique() > 1:
+            raise DataError(f"{key[0]} region {key[1]} {key[2]}: editions published together disagree "
+                            f"({', '.join(f'{d}={v:g}' for d, v in zip(top['dataset_id'], top['value'], strict=True))})"
+                            "; the newest-publication rule cannot choose")
+        rows.append(dict(zip(keys, key, strict=True))
+                    | {"values": "; ".join(f"{d}={v:g}" for d, v in zip(grp["dataset_id"], grp["value"], strict=True)),
+                       "winner": top["dataset_id"].iloc[-1], "winner_value": float(top["value"].iloc[-1])})
+    return (pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
+            .astype({"year": "int32", "winner_value": "float64"}).reset_index(drop=True))
 
 
 def _industry_tables(ssdse: dict[str, SsdseTable], sectors: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -244,17 +315,24 @@ def _catalog(ssdse: dict[str, SsdseTable], order: list[str]) -> pd.DataFrame:
     rows = []
     for code, entry in items.items():
         name_en, unit, unit_en = describe_item(code, entry["name_ja"])
+        name_ja = name_ja_of(code, entry["name_ja"])
         levels = ",".join(lv for lv in ("prefecture", "municipality") if lv in entry["levels"])
+        note_ja, note_en = definition_notes(code)
+        numerator, denominator, scale = RATIO_COMPONENTS.get(code, (None, None, None))
         rows.append(dict(
-            id=code, name_ja=entry["name_ja"], name_en=name_en, unit=unit, unit_en=unit_en,
+            id=code, name_ja=name_ja, name_en=name_en, unit=unit, unit_en=unit_en,
             theme=theme_of(code), kind="source", levels=levels,
-            definition_ja=f"社会・人口統計体系の項目 {code}「{entry['name_ja']}」",
-            definition_en=f"SSDS item {code}: {name_en}", numerator=None, denominator=None, scale=None,
-            denominator_year=None, higher_is_better=DIRECTIONS.get(code), aggregation="mean", in_index=False,
+            definition_ja=f"社会・人口統計体系の項目 {code}「{entry['name_ja']}」"
+                          + (f"。{note_ja}" if note_ja else ""),
+            definition_en=f"SSDS item {code}: {name_en}" + (f". {note_en}" if note_en else ""),
+            numerator=numerator, denominator=denominator, scale=scale,
+            denominator_year="same" if numerator else None, higher_is_better=DIRECTIONS.get(code),
+            aggregation="ratio" if numerator else "mean", in_index=False,
             additive=is_additive(code, unit),
             source_ja="独立行政法人統計センター「SSDSE」（総務省「社会・人口統計体系」）",
             source_en="NSTAC SSDSE (from MIC's System of Social and Demographic Statistics)",
-            credit=SSDSE_CREDIT, dataset_ids=",".join(entry["datasets"]), how_to_load=""))
+            credit=SSDSE_CREDIT, dataset_ids=",".join(entry["datasets"]), how_to_load="",
+            superseded_by=SUPERSEDED_BY.get(code)))
     rows += [i.row() for i in static_indicators()]
     catalog = pd.DataFrame(rows)[CATALOG_COLUMNS]
     if catalog["id"].duplicated().any():

@@ -15,7 +15,7 @@ CATALOG_COLUMNS = [
     "id", "name_ja", "name_en", "unit", "unit_en", "theme", "kind", "levels",
     "definition_ja", "definition_en", "numerator", "denominator", "scale", "denominator_year",
     "higher_is_better", "aggregation", "in_index", "additive", "source_ja", "source_en", "credit", "dataset_ids",
-    "how_to_load",
+    "how_to_load", "superseded_by",
 ]
 
 
@@ -44,9 +44,10 @@ class Indicator:
     # (stated in the definition, used where the numerator's survey years differ from the census).
     denominator_year: str | None = None
     higher_is_better: bool | None = None
-    # How a group (block, 三大都市圏) is summarised: "ratio" = Σ numerators / Σ denominators (derived
-    # indicators), "mean" = unweighted mean of member prefectures (counts, and published ratios whose
-    # components are not loaded).
+    # How a group (block, 三大都市圏) is summarised: "ratio" = Σ numerators / Σ denominators of the same
+    # year (derived indicators, and published ratios whose components are loaded), "mean" = the
+    # unweighted mean of member prefectures, always labelled as such where shown (counts, and
+    # published ratios whose components are not loaded).
     aggregation: str = "mean"
     # Part of the default composite innovation index when loaded.
     in_index: bool = False
@@ -57,6 +58,8 @@ class Indicator:
     credit: str = ""
     dataset_ids: str = ""
     how_to_load: str = ""
+    # The id of a newer base of the same figure (e.g. 平成23年基準 → 平成27年基準), if any.
+    superseded_by: str | None = None
 
     def row(self) -> dict:
         row = asdict(self)
@@ -169,7 +172,8 @@ _SSDSE_CREDIT = "独立行政法人統計センター「教育用標準データ
 _KENMIN_CREDIT = "内閣府 経済社会総合研究所「県民経済計算」を加工して作成"
 
 DERIVED_INDICATORS: list[Indicator] = [
-    Indicator("univ_students_per_1000", "大学学生数（人口千人当たり）", "University students per 1,000 people",
+    Indicator("univ_students_per_1000", "大学学部学生数（人口千人当たり）",
+              "University undergraduates per 1,000 people",
               "人/千人", "per 1,000 people", "innovation", "derived",
               definition_ja="大学学生数 ÷ 総人口 × 1,000（同じ年）。SSDSEの大学学生数は学校基本調査の学部学生数に"
                             "一致し、大学院生を含まない",
@@ -195,7 +199,7 @@ DERIVED_INDICATORS: list[Indicator] = [
                             "denominator is private only: compare levels, do not read it as productivity",
               numerator="va_total", denominator="C2208", scale=1000, denominator_year="same",
               higher_is_better=True, source_ja="県民経済計算、経済センサス‐活動調査（SSDSE）",
-              source_en="Prefectural accounts; Economic Census (SSDSE)", credit=_KENMIN_CREDIT),
+              source_en="Prefectural accounts; Economic Census (SSDSE)", credit=f"{_KENMIN_CREDIT}; {_SSDSE_CREDIT}"),
 ]
 
 def _industry_share(ident: str, jsic: str, ja: str, en: str, *, theme: str, better: bool | None,
@@ -272,13 +276,25 @@ _LQ_DENOMINATORS = {
 _LQ_NAMES = {"employees": ("従業者", "employees"), "establishments": ("事業所数", "establishments"),
              "value_added": ("付加価値額", "value added")}
 
+# The sources each LQ measure really uses (dataset ids as in data/datasets.parquet).
+_LQ_SOURCES = {
+    "employees": ("SSDSE-A-2026（令和3年経済センサス‐活動調査、市区町村、2021年）、"
+                  "SSDSE-E-2023（平成28年経済センサス‐活動調査、都道府県、2016年）",
+                  "SSDSE-A-2026 (2021 Economic Census, municipalities) and SSDSE-E-2023 (2016 Economic Census, "
+                  "prefectures)", _SSDSE_CREDIT, "ssdse-a-2026,ssdse-e-2023"),
+    "value_added": ("内閣府 経済社会総合研究所「県民経済計算」経済活動別県内総生産（名目）",
+                    "Cabinet Office ESRI, Prefectural Accounts: nominal GPP by economic activity", _KENMIN_CREDIT,
+                    "kenmin-2022"),
+}
+_LQ_SOURCES["establishments"] = _LQ_SOURCES["employees"]
+
 LQ_INDICATORS: list[Indicator] = [
     Indicator(f"lq_{m}", f"特化係数（{_LQ_NAMES[m][0]}）", f"Location quotient ({_LQ_NAMES[m][1]})", "", "",
               "industry", "lq", levels="prefecture" if m == "value_added" else "prefecture,municipality",
               definition_ja=f"（地域の産業 ÷ 地域の全産業）÷（全国の産業 ÷ 全国の全産業）。対象: {ja}",
               definition_en=f"(region's industry / region's total) / (nation's industry / nation's total), on {en}",
-              numerator=f"{m}:<industry>", denominator=f"{m}:total", source_ja="SSDSE・県民経済計算",
-              source_en="SSDSE; Prefectural Accounts", credit=_KENMIN_CREDIT if m == "value_added" else _SSDSE_CREDIT)
+              numerator=f"{m}:<industry>", denominator=f"{m}:total", source_ja=_LQ_SOURCES[m][0],
+              source_en=_LQ_SOURCES[m][1], credit=_LQ_SOURCES[m][2], dataset_ids=_LQ_SOURCES[m][3])
     for m, (ja, en, _u, _ue) in _LQ_DENOMINATORS.items()
 ]
 

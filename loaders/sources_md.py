@@ -14,6 +14,17 @@ def _years(values: pd.Series) -> str:
     return ", ".join(str(y) for y in ys)
 
 
+KENMIN_NOTE = (
+    "the raw file is a third-party machine-readable extraction (JSON) of the Cabinet Office workbook "
+    "主要系列表1 (syuyo1.xlsx), made by the script `scripts/fetch-industry.ts` of the public repository "
+    "yasu-programming/akita-ai-governor, which reads fixed columns of each fiscal-year sheet and asserts 47 "
+    "prefectures. It was verified without the workbook: for all 12 × 47 records the independently read "
+    "第1次/第2次/第3次産業 columns equal the sums of the mapped sectors (0 mismatches), and Σ16 sectors is within "
+    "±2.1 % of the published 県内総生産 (which also includes import duties and a consumption-tax deduction). "
+    "It was not compared cell by cell with the official workbook."
+)
+
+
 def render_sources(tables: dict[str, pd.DataFrame]) -> str:
     datasets, catalog, obs = tables["datasets"], tables["catalog"], tables["observations"]
     lines = [
@@ -32,18 +43,63 @@ def render_sources(tables: dict[str, pd.DataFrame]) -> str:
             "",
             f"- Publisher: {d.publisher_ja} ({d.publisher_en})",
             f"- Survey / table: {d.title_en}",
-            f"- Edition: {d.edition}",
+            f"- Edition: {d.edition}" + (f" (published {d.published})" if d.published else ""),
             f"- Reference years: {d.reference_years or 'n/a'}",
             f"- Licence: {d.licence_ja} / {d.licence_en}",
             f"- Credit line: {d.credit}",
             f"- Raw file: `{d.raw_file}` (sha256 `{d.sha256}`)",
+            *([f"- Note: {KENMIN_NOTE}"] if d.dataset_id.startswith("kenmin") else []),
             "",
         ]
+    conflicts = tables.get("conflicts")
     lines += [
+        "## Which edition a figure comes from",
+        "",
+        "Several SSDSE editions carry the same item, region and year. **The most recently published",
+        "edition wins**, whatever its kind (SSDSE-A, -B or -E): NSTAC names each edition after the year it",
+        "releases it, and a `vN` suffix is a corrected re-release of that year (so SSDSE-E-2022v2 <",
+        "SSDSE-E-2023 < SSDSE-E-2024 < SSDSE-A/B/E-2025 < SSDSE-A-2026). Editions released together that",
+        "disagree would stop the build. Every value shown, exported or served names the dataset it came",
+        "from (`dataset_id`); a derived value names both (`numerator ÷ denominator`).",
+        "",
+    ]
+    if conflicts is not None and len(conflicts):
+        lines += [
+            f"The build resolved {len(conflicts)} disagreements between editions (older values were revised):",
+            "",
+            "| item | region | year | values (older first) | shown |",
+            "|---|---|---|---|---|",
+        ]
+        for c in conflicts.itertuples():
+            lines.append(f"| {c.indicator_id} | {c.region_code} | {c.year} | {c.values} | "
+                         f"{c.winner_value:g} ({c.winner}) |")
+        lines.append("")
+    else:
+        lines += ["No edition disagrees with another on any item, region and year.", ""]
+    lines += [
+        "## Group values and 全国",
+        "",
+        "三大都市圏, 地方圏 and the eight blocks are summarised as **Σ numerator / Σ denominator of the same",
+        "year** for every ratio whose components are loaded (derived indicators, and the published ratios",
+        "in the table below). Where no national value is published for a year (SSDSE-B has no 全国 row),",
+        "全国 is pooled the same way from all 47 prefectures (dataset `pooled: Σ47 prefectures`). Every",
+        "other indicator's group value is the **unweighted mean of its prefectures** and is labelled so",
+        "wherever it is shown; it never gets a pooled national value.",
+        "",
+        "| id | 名称 | numerator | denominator | scale |",
+        "|---|---|---|---|---|",
+    ]
+    for c in catalog[(catalog["kind"] == "source") & (catalog["aggregation"] == "ratio")].itertuples():
+        den = ("implied: numerator × scale ÷ published value" if c.denominator == "implied" else c.denominator)
+        lines.append(f"| {c.id} | {c.name_ja} | {c.numerator} | {den} | {c.scale:g} |")
+    lines += [
+        "",
+        "偏差値 (deviation scores) are 50 + 10·(x − mean) / sd over the 47 prefectures, with the",
+        "**population** standard deviation (divisor n, not n − 1).",
+        "",
         "## Indicators",
         "",
         "Source indicators with the datasets (editions) that carry them and the reference years loaded.",
-        "Where two editions give the same item, region and year, the later edition is shown.",
         "",
         "| id | 名称 | name | unit | datasets | years | credit |",
         "|---|---|---|---|---|---|---|",

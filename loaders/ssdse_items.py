@@ -108,8 +108,8 @@ ITEMS: dict[str, tuple[str, str, str]] = {
     "F2211": ("Employed in secondary industry", "人", "persons"),
     "F2221": ("Employed in tertiary industry", "人", "persons"),
     "F3101": ("New job applications (general)", "件", "cases"),
-    "F3102": ("Active job seekers per month (general)", "人", "persons"),
-    "F3103": ("Active job openings per month (general)", "人", "persons"),
+    "F3102": ("Active job seekers (general), annual sum of monthly counts", "人", "persons"),
+    "F3103": ("Active job openings (general), annual sum of monthly counts", "人", "persons"),
     "F3104": ("Openings filled (general)", "件", "cases"),
     "F3105": ("Placements (general)", "件", "cases"),
     "G1201": ("Community halls (kominkan)", "館", "facilities"),
@@ -136,7 +136,7 @@ ITEMS: dict[str, tuple[str, str, str]] = {
     "H2601": ("Floor area of new owner-occupied dwellings started", "㎡", "m²"),
     "H2602": ("Floor area of new dwellings for sale started", "㎡", "m²"),
     "H2603": ("Floor area of new rental dwellings started", "㎡", "m²"),
-    "H5507": ("Population served by sanitation (total)", "人", "persons"),
+    "H5507": ("Total population of the sanitation survey (flush + non-flush toilets)", "人", "persons"),
     "H550701": ("Population without flush toilets", "人", "persons"),
     "H5609": ("Municipal waste generated", "t", "t"),
     "H5610": ("Waste generated per person per day", "g", "g"),
@@ -156,17 +156,17 @@ ITEMS: dict[str, tuple[str, str, str]] = {
     "J250502": ("Children waiting for day care", "人", "persons"),
     "J2506": ("Children in day-care centres", "人", "persons"),
     "J2526": ("Day-care centre nursery teachers", "人", "persons"),
-    "L3221": ("Consumption expenditure (two-or-more-person households, monthly)", "円", "yen"),
-    "L322101": ("Food (two-or-more-person households, monthly)", "円", "yen"),
-    "L322102": ("Housing (two-or-more-person households, monthly)", "円", "yen"),
-    "L322103": ("Fuel, light and water (two-or-more-person households, monthly)", "円", "yen"),
-    "L322104": ("Furniture and household items (two-or-more-person households, monthly)", "円", "yen"),
-    "L322105": ("Clothing and footwear (two-or-more-person households, monthly)", "円", "yen"),
-    "L322106": ("Medical care (two-or-more-person households, monthly)", "円", "yen"),
-    "L322107": ("Transport and communication (two-or-more-person households, monthly)", "円", "yen"),
-    "L322108": ("Education (two-or-more-person households, monthly)", "円", "yen"),
-    "L322109": ("Culture and recreation (two-or-more-person households, monthly)", "円", "yen"),
-    "L322110": ("Other consumption (two-or-more-person households, monthly)", "円", "yen"),
+    "L3221": ("Consumption expenditure (capital city, 2+ person households, monthly)", "円", "yen"),
+    "L322101": ("Food (capital city, 2+ person households, monthly)", "円", "yen"),
+    "L322102": ("Housing (capital city, 2+ person households, monthly)", "円", "yen"),
+    "L322103": ("Fuel, light and water (capital city, 2+ person households, monthly)", "円", "yen"),
+    "L322104": ("Furniture and household items (capital city, 2+ person households, monthly)", "円", "yen"),
+    "L322105": ("Clothing and footwear (capital city, 2+ person households, monthly)", "円", "yen"),
+    "L322106": ("Medical care (capital city, 2+ person households, monthly)", "円", "yen"),
+    "L322107": ("Transport and communication (capital city, 2+ person households, monthly)", "円", "yen"),
+    "L322108": ("Education (capital city, 2+ person households, monthly)", "円", "yen"),
+    "L322109": ("Culture and recreation (capital city, 2+ person households, monthly)", "円", "yen"),
+    "L322110": ("Other consumption (capital city, 2+ person households, monthly)", "円", "yen"),
 }
 
 # JSIC (日本標準産業分類) major groups as SSDSE codes them in C2108xx / C2208xx.
@@ -214,6 +214,59 @@ def describe_item(code: str, name_ja: str) -> tuple[str, str, str]:
         base_en, unit, unit_en = ITEMS[base]
         return base_en + _SEX[tail][1], unit, unit_en
     raise KeyError(f"no English name or unit known for SSDSE item {code} ({name_ja})")
+
+
+# Group values of a ratio are Σ numerator / Σ denominator of the same year (never a mean of
+# ratios). code: (numerator item, denominator item or "implied", scale). "implied" means the
+# official denominator is not in the files, so each region's is recovered as numerator × scale /
+# value (H5610: waste in t × 10⁶ / g per person-day = person-days), which pools exactly as the
+# publisher does up to the rounding of the published ratio.
+RATIO_COMPONENTS: dict[str, tuple[str, str, float]] = {
+    "C121101": ("C1211", "A1101", 1000.0),   # 県民所得 (百万円) / 総人口 → 千円 per person
+    "C122101": ("C1221", "A1101", 1000.0),
+    "H5610": ("H5609", "implied", 1_000_000.0),
+}
+
+# Two bases of the same figure: the older base is kept for its years but never shown beside the
+# newer one as a second finding (県民経済計算 平成23年基準 → 平成27年基準).
+SUPERSEDED_BY: dict[str, str] = {"C121101": "C122101", "C1111": "C1121", "C1211": "C1221"}
+
+# What the SSDSE item name does not say and a reader must know; added to the name (ja, en) or to
+# the definition.
+NAME_NOTES: dict[str, tuple[str, str]] = {
+    "F3102": ("（年度の月間値の合計）", ""),
+    "F3103": ("（年度の月間値の合計）", ""),
+    "E6302": ("（学部）", ""),
+}
+DEFINITION_NOTES: dict[str, tuple[str, str]] = {
+    "F3102": ("年度中の各月の月間有効求職者数の合計（延べ人数）。1か月当たりの人数ではない",
+              "Sum over the fiscal year of each month's active job seekers (person-months), not a monthly figure"),
+    "F3103": ("年度中の各月の月間有効求人数の合計（延べ人数）。1か月当たりの人数ではない",
+              "Sum over the fiscal year of each month's active job openings (person-months), not a monthly figure"),
+    "H5507": ("水洗化人口と非水洗化人口の合計（一般廃棄物処理実態調査の総人口）",
+              "Flush-toilet plus non-flush population: the total population of the waste-management survey"),
+    "E6302": ("学校基本調査の大学の学部学生数。大学院生を含まない（全国 2,632,216 人＝2022年の学部学生数）",
+              "Undergraduates of the School Basic Survey; graduate students are not included (Japan 2,632,216 = "
+              "2022 undergraduates)"),
+    "H5610": ("ごみ総排出量 ÷ 総人口 ÷ 年間日数。地域グループの値は排出量の合計 ÷ 人・日の合計",
+              "Waste generated / population / days in the year; group values are total waste / total person-days"),
+}
+CAPITAL_CITY_NOTE = ("家計調査の県庁所在市の値で、都道府県全体の値ではない",
+                     "Family Income and Expenditure Survey value of the prefectural capital city, not of the whole "
+                     "prefecture")
+
+
+def name_ja_of(code: str, name_ja: str) -> str:
+    """The SSDSE name with what it leaves out: 県庁所在市 for household-survey items, notes above."""
+    if code.startswith("L"):
+        return name_ja.replace("（二人以上の世帯）", "（二人以上の世帯、県庁所在市）")
+    return name_ja + NAME_NOTES.get(code, ("", ""))[0]
+
+
+def definition_notes(code: str) -> tuple[str, str]:
+    if code.startswith("L"):
+        return CAPITAL_CITY_NOTE
+    return DEFINITION_NOTES.get(code, ("", ""))
 
 
 # Items whose better direction is not a matter of opinion for a regional comparison; every other

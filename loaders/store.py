@@ -142,7 +142,7 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
         SELECT indicator_id, region_code, year, value, dataset_id FROM (
             SELECT o.indicator_id, o.region_code, o.year, o.value, o.dataset_id,
                    row_number() OVER (PARTITION BY o.indicator_id, o.region_code, o.year
-                                      ORDER BY o.priority DESC) AS rn
+                                      ORDER BY o.priority DESC, o.dataset_id DESC) AS rn
             FROM (
                 SELECT ob.*, d.priority FROM observations ob JOIN datasets d USING (dataset_id)
                 UNION ALL
@@ -163,9 +163,12 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
             continue
         same = ind.denominator_year == "same"
         # Zero or missing denominators give no value (NULLIF → NULL, then dropped), never 0 or inf.
+        # The dataset names both editions, and the denominator's year where it differs.
         con.execute(f"""
             INSERT INTO derived_obs
-            SELECT ?, n.region_code, n.year, n.value / NULLIF(d.value, 0) * ?, 'derived:' || d.year,
+            SELECT ?, n.region_code, n.year, n.value / NULLIF(d.value, 0) * ?,
+                   n.dataset_id || ' ÷ ' || d.dataset_id
+                   || CASE WHEN d.year <> n.year THEN ' (' || d.year || ')' ELSE '' END,
                    n.value, d.value
             FROM base_obs n JOIN base_obs d
               ON d.indicator_id = ? AND d.region_code = n.region_code {"AND d.year = n.year" if same else ""}
@@ -173,9 +176,52 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
             QUALIFY row_number() OVER (PARTITION BY n.region_code, n.year
                                        ORDER BY abs(d.year - n.year), d.year) = 1
         """, [ind.id, ind.scale, ind.denominator, ind.numerator])
-    con.execute("""CREATE VIEW obs AS
-        SELECT *, NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator FROM base_obs
+    # Published ratios whose components are loaded carry them too (same region and year), so their
+    # group values pool exactly like derived ones. An "implied" denominator is recovered from the
+    # published ratio itself: numerator × scale / value.
+    con.execute("""
+        CREATE TABLE ratio_obs AS
+        SELECT b.indicator_id, b.region_code, b.year, b.value, b.dataset_id, n.value AS numerator,
+               CASE WHEN c.denominator = 'implied' THEN n.value * c.scale / NULLIF(b.value, 0)
+                    ELSE d.value END AS denominator
+        FROM base_obs b
+        JOIN catalog c ON c.id = b.indicator_id AND c.kind = 'source' AND c.aggregation = 'ratio'
+        LEFT JOIN base_obs n ON n.indicator_id = c.numerator AND n.region_code = b.region_code AND n.year = b.year
+        LEFT JOIN base_obs d ON d.indicator_id = c.denominator AND d.region_code = b.region_code
+                             AND d.year = b.year
+    """)
+    con.execute("""CREATE TEMP VIEW obs_published AS
+        SELECT b.*, NULL::DOUBLE AS numerator, NULL::DOUBLE AS denominator FROM base_obs b
+        WHERE b.indicator_id NOT IN (SELECT DISTINCT indicator_id FROM ratio_obs)
+        UNION ALL SELECT * FROM ratio_obs
         UNION ALL SELECT * FROM derived_obs""")
+    # 全国 where no national value is published (SSDSE-B has no national row): Σ numerator /
+    # Σ denominator of the 47 prefectures of the same year, only when all 47 have both components.
+    scales = [(i.id, float(i.scale)) for i in static_indicators() if i.kind == "derived"]
+    con.execute("CREATE TEMP TABLE ratio_scale (indicator_id VARCHAR, scale DOUBLE)")
+    if scales:
+        con.executemany("INSERT INTO ratio_scale VALUES (?, ?)", scales)
+    con.execute("""INSERT INTO ratio_scale
+        SELECT id, scale FROM catalog WHERE kind = 'source' AND aggregation = 'ratio'""")
+    con.execute("""
+        CREATE TABLE pooled_national_obs AS
+        SELECT o.indicator_id, '00' AS region_code, o.year,
+               sum(o.numerator) / sum(o.denominator) * any_value(s.scale) AS value,
+               'pooled: Σ47 prefectures' AS dataset_id, sum(o.numerator) AS numerator,
+               sum(o.denominator) AS denominator
+        FROM obs_published o
+        JOIN regions r ON r.code = o.region_code AND r.level = 'prefecture'
+        JOIN ratio_scale s ON s.indicator_id = o.indicator_id
+        WHERE o.numerator IS NOT NULL AND o.denominator IS NOT NULL
+        GROUP BY o.indicator_id, o.year
+        HAVING count(*) = 47 AND sum(o.denominator) <> 0
+           AND NOT EXISTS (SELECT 1 FROM obs_published x WHERE x.indicator_id = o.indicator_id
+                           AND x.year = o.year AND x.region_code = '00')
+    """)
+    # Materialised (sorted for DuckDB's zone maps) so that every page query reads one table.
+    con.execute("""CREATE TABLE obs AS
+        SELECT * FROM (SELECT * FROM obs_published UNION ALL SELECT * FROM pooled_national_obs)
+        ORDER BY indicator_id, year, region_code""")
     con.execute("""
         CREATE TABLE indicator_years AS
         SELECT o.indicator_id, r.level, list(DISTINCT o.year ORDER BY o.year) AS years, count(*) AS n

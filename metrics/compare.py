@@ -50,7 +50,12 @@ def rank(values: pd.Series, higher_is_better: bool | None) -> pd.Series:
 
 
 def deviation_score(values: pd.Series) -> pd.Series:
-    """偏差値 = 50 + 10·z with the population standard deviation; 50 for all when sd is 0."""
+    """偏差値 = 50 + 10·(x − mean) / sd, where sd is the **population** standard deviation (divisor n,
+    as Japanese 偏差値 are conventionally computed), over the values given; 50 for all when sd is 0.
+
+    >>> deviation_score(pd.Series([1.0, 3.0])).tolist()
+    [40.0, 60.0]
+    """
     v = values.astype("float64")
     sd = v.std(ddof=0)
     if not sd or np.isnan(sd):
@@ -64,6 +69,19 @@ def percentile(ranks: pd.Series) -> pd.Series:
     if n <= 1:
         return ranks.where(ranks.isna(), 100.0)
     return (n - ranks) / (n - 1) * 100
+
+
+GROUP_METHODS = {"ratio": "pooled", "mean": "unweighted_mean"}
+
+
+def group_method(aggregation: str) -> str:
+    """How a group value was formed, as shown beside it: ``pooled`` (Σ numerators / Σ denominators)
+    or ``unweighted_mean`` (the plain mean of the member prefectures).
+
+    >>> group_method("ratio"), group_method("mean")
+    ('pooled', 'unweighted_mean')
+    """
+    return GROUP_METHODS[aggregation]
 
 
 def group_value(values: pd.DataFrame, members: list[str], aggregation: str, scale: float = 1.0) -> float:
@@ -108,7 +126,8 @@ def comparison_table(values: pd.DataFrame, regions: pd.DataFrame, members: pd.Da
     DataFrame
         region_code, region_name_ja, region_name_en, value, rank, national_value, deviation_score,
         percentile, metro_value, non_metro_value, block_value and the gaps (value minus group
-        value) gap_national, gap_metro, gap_non_metro, gap_block.
+        value) gap_national, gap_metro, gap_non_metro, gap_block, and group_method (``pooled`` or
+        ``unweighted_mean``, see :func:`group_method`) so no mean is ever shown unlabelled.
     """
     prefs = regions[regions["level"] == "prefecture"] if "level" in regions else regions
     df = prefs[["code", "name_ja", "name_en", "block_code"]].rename(
@@ -131,4 +150,6 @@ def comparison_table(values: pd.DataFrame, regions: pd.DataFrame, members: pd.Da
     keep = ["region_code", "region_name_ja", "region_name_en", "value", "rank", "national_value",
             "deviation_score", "percentile", "metro_value", "non_metro_value", "block_code", "block_value",
             "gap_national", "gap_metro", "gap_non_metro", "gap_block"]
-    return df[keep].reset_index(drop=True)
+    out = df[keep].reset_index(drop=True)
+    out["group_method"] = group_method(aggregation)
+    return out

@@ -14,6 +14,9 @@ SSDSE-A municipalities (totals included) for prefectures and nation; for value a
 16 sectors. A sum of industries is never divided by a published total.
 
 A zero or missing denominator gives a missing LQ (NaN), never 0 or infinity.
+
+A *strength* needs all three: LQ ≥ ``LQ_STRENGTH`` (1.2), a share of the region's total ≥
+``MIN_SHARE`` (1 %) and an absolute size ≥ ``MIN_SIZE[measure]`` (100 employees, 10 establishments).
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ import pandas as pd
 LQ_STRENGTH = 1.2
 MIN_SHARE = 0.01
 MEASURES = ("employees", "establishments", "value_added")
+# Smallest absolute size of a strength, per measure: an industry of one employee (渡名喜村's
+# utilities, LQ 7.96) is an accident of small numbers, not a specialisation. Value added has no
+# absolute floor because 1 % of a prefecture's value added is always tens of billions of yen.
+MIN_SIZE: dict[str, float] = {"employees": 100, "establishments": 10, "value_added": 0}
 
 
 def location_quotients(regional: pd.DataFrame, reference: pd.DataFrame, *, lq_threshold: float = LQ_STRENGTH,
@@ -43,7 +50,8 @@ def location_quotients(regional: pd.DataFrame, reference: pd.DataFrame, *, lq_th
         Smallest share of the region's total for a strength (default 1 %): a tiny industry with a
         high LQ is not a strength.
     min_value : float
-        Smallest absolute size for a strength (same unit as ``value``).
+        Smallest absolute size for a strength (same unit as ``value``); callers pass
+        ``MIN_SIZE[measure]``. The default 0 applies no size floor.
 
     Returns
     -------
@@ -68,6 +76,15 @@ def location_quotients(regional: pd.DataFrame, reference: pd.DataFrame, *, lq_th
     out["strength"] = ((out["lq"] >= lq_threshold) & (out["share"] >= min_share)
                        & (out["value"] >= min_value)).fillna(False).astype(bool)
     return out.reset_index(drop=True)
+
+
+def strength_rule(measure: str) -> dict[str, float]:
+    """The thresholds of a strength for one measure, as keyword arguments of :func:`location_quotients`.
+
+    >>> strength_rule("employees")
+    {'lq_threshold': 1.2, 'min_share': 0.01, 'min_value': 100}
+    """
+    return {"lq_threshold": LQ_STRENGTH, "min_share": MIN_SHARE, "min_value": MIN_SIZE[measure]}
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:

@@ -56,7 +56,7 @@ def lq_table(cur: duckdb.DuckDBPyConnection, measure: str, year: int | None = No
     else:
         regional["ref_code"] = regional["prefecture_code"]
         reference = act[act["level"] == "prefecture"].rename(columns={"region_code": "ref_code"})
-    out = lq.location_quotients(regional, reference, **thresholds)
+    out = lq.location_quotients(regional, reference, **(lq.strength_rule(measure) | thresholds))
     regions = _regions(cur).set_index("code")
     classification = "sna" if measure == "value_added" else "jsic"
     inds = cur.execute("SELECT industry_code, name_ja, name_en, sort_order FROM industries WHERE classification = ?",

@@ -27,6 +27,7 @@ def make_data_dir(target: Path, observations: list[tuple], regions: tuple[str, .
         "catalog": base["catalog"],
         "industries": base["industries"],
         "industry_activity": base["industry_activity"].iloc[0:0],
+        "conflicts": base["conflicts"].iloc[0:0],
         "datasets": pd.concat([base["datasets"].iloc[[0]].assign(dataset_id=d, priority=p)
                                for d, p in datasets.items()], ignore_index=True),
         "observations": pd.DataFrame(observations, columns=["indicator_id", "region_code", "year", "value",

@@ -188,9 +188,10 @@ def test_compare_update_groups_from_components():
 
 
 def test_industry_update_sorts_and_maps():
-    heat, lq_map, rows, years, year, industries, sort, query = industry_callbacks.update(
+    heat, lq_map, rows, years, year, industries, sort, query, rule = industry_callbacks.update(
         "value_added", None, "sna-03", "en")
     assert year == 2022 and sort == "sna-03" and years[0]["value"] == 2011 and len(industries) == 16
+    assert rule.startswith("Strength = LQ ≥ 1.2") and "employees" not in rule   # no size floor for value added
     assert heat["data"][0]["y"][0] == rows[0]["region"]
     assert lq_map["data"][0]["zmid"] == 1.0
     assert "measure=value_added" in query
