@@ -56,10 +56,10 @@ def build(state: st.State) -> dict:
 def _build(version: tuple, regions: tuple, ind: str, x: str, y: str, lang: str) -> dict:
     state = st.State({"regions": list(regions), "ind": ind, "x": x, "y": y, "lang": lang})
     cur = get_store().cursor()
-    names = {c: (en if lang == "en" and en else ja) for c, ja, en, _ in region_codes()}
     meta = st.catalog_row(state["ind"])
     if meta["status"] != "loaded":
         return {"message": not_loaded(meta, lang)}
+    names = compare_page.region_labels(region_codes(), meta["aggregation"], lang)
     s = service.series(cur, state["ind"], list(state["regions"]))
     year = int(s["year"].max()) if len(s) else 0
     last = s[s["year"] == year]
@@ -69,7 +69,8 @@ def _build(version: tuple, regions: tuple, ind: str, x: str, y: str, lang: str) 
                            for c, g in s.groupby("region_code", sort=False)],
                    title=f"{meta['name_en'] if lang == 'en' else meta['name_ja']} — {t('timeseries', lang)}",
                    y_title=meta["unit_en"] if lang == "en" else meta["unit"],
-                   source=f"{t('source', lang)}: {meta['source_en'] if lang == 'en' else meta['source_ja']}")
+                   source=f"{t('source', lang)}: {meta['source_en'] if lang == 'en' else meta['source_ja']}. "
+                          f"{t('group_' + meta['aggregation'], lang)}")
     mx, my = st.catalog_row(state["x"]), st.catalog_row(state["y"])
     tx = service.cached_comparison(state["x"], None).set_index("region_code")
     ty = service.cached_comparison(state["y"], None).set_index("region_code")

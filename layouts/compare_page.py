@@ -8,11 +8,21 @@ from layouts import figures, ids
 from layouts.common import control, export_bar, graph, notice, url_state
 from layouts.i18n import t
 
+GROUP_LEVELS = ("block", "metro")
+
+
+def region_labels(regions: list[tuple[str, str, str, str]], aggregation: str, lang: str) -> dict[str, str]:
+    """Display names by code; a group whose value is a plain mean of prefectures says so in its name."""
+    suffix = t("group_mean_suffix", lang) if aggregation == "mean" else ""
+    return {c: (en if lang == "en" and en else ja) + (suffix if level in GROUP_LEVELS else "")
+            for c, ja, en, level in regions}
+
 
 def bars_figure(values: list[tuple[str, float | None]], meta: dict, year: int, lang: str) -> dict:
     unit = meta["unit_en"] if lang == "en" else meta["unit"]
     name = meta["name_en"] if lang == "en" else meta["name_ja"]
-    src = f"{t('source', lang)}: {meta['source_en'] if lang == 'en' else meta['source_ja']}. {meta.get('credit') or ''}"
+    src = (f"{t('source', lang)}: {meta['source_en'] if lang == 'en' else meta['source_ja']}. "
+           f"{meta.get('credit') or ''}. {t('group_' + meta['aggregation'], lang)}")
     return figures.grouped_bars(categories=[n for n, _ in values], series=[{"name": name, "y": [v for _, v in values]}],
                                 title=f"{name} ({unit}, {year})", y_title=unit, source=src)
 

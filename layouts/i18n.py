@@ -94,6 +94,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_kind": ("ファイルの種類", "Kind of file"),
     "upload_drop": ("ここにファイルをドロップ、またはクリックして選択", "Drop a file here or click to choose"),
     "downloads": ("ダウンロード", "Downloads"),
+    "group_ratio": ("地域グループの値: 構成都道府県の分子の合計 ÷ 分母の合計",
+                    "Group values: Σ numerators / Σ denominators of the member prefectures"),
+    "group_mean": ("地域グループの値: 構成都道府県の単純平均（加重なし）",
+                   "Group values: unweighted mean of the member prefectures"),
+    "group_mean_suffix": ("（単純平均）", " (unweighted mean)"),
 }
 
 

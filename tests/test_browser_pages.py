@@ -42,7 +42,7 @@ def choose(duo, dropdown_id: str, text: str) -> None:
 
 def test_map_page_shows_map_ranking_and_table(duo):
     open_page(duo, "/map?ind=univ_students_per_1000&year=2022", "#map-graph .choroplethlayer path")
-    assert "大学学生数（人口千人当たり）" in duo.find_element("#map-graph").text
+    assert "大学学部学生数（人口千人当たり）" in duo.find_element("#map-graph").text
     assert len(duo.find_elements("#map-graph .choroplethlayer path")) >= 47
     first_row = duo.find_element("#map-table tbody tr:nth-child(2)").text
     assert "京都府" in first_row
@@ -100,7 +100,7 @@ def test_map_not_loaded_indicator_says_how_to_load(duo):
 def test_profile_page(duo):
     open_page(duo, "/profile?region=26", "#profile-findings li")
     assert "京都府" in duo.find_element("h1").text
-    assert "大学学生数（人口千人当たり）" in duo.find_element("#profile-findings").text
+    assert "大学学部学生数（人口千人当たり）" in duo.find_element("#profile-findings").text
     duo.wait_for_element("#profile-bubble .scatterlayer .point", timeout=20)
     assert len(duo.find_elements("#profile-headline .card")) >= 6
     choose(duo, "profile-region", "石川県")

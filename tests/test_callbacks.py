@@ -162,11 +162,11 @@ def test_start_page_links_follow_the_prefecture():
 def test_profile_page_has_findings_and_charts():
     tree = profile_callbacks.page_layout(region="26", lang="en")
     findings = find(tree, ids.PROFILE_FINDINGS)
-    assert any("University students per 1,000 people" in li.children for li in findings.children)
+    assert any("University undergraduates per 1,000 people" in li.children for li in findings.children)
     dev = find(tree, ids.PROFILE_DEVIATION).figure
     assert [s["name"] for s in dev["data"]][:2] == ["Kyoto", "Japan"]
     table = find(tree, ids.PROFILE_DEVIATION_TABLE)
-    assert table.data[0]["indicator"] == "University students per 1,000 people" and table.data[0]["rank"] == 1
+    assert table.data[0]["indicator"] == "University undergraduates per 1,000 people" and table.data[0]["rank"] == 1
     bubble = find(tree, ids.PROFILE_BUBBLE).figure
     assert len(bubble["data"][0]["x"]) == 18
 

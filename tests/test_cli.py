@@ -41,7 +41,8 @@ def test_export_indicator_csv_matches_query(capsys, cur):
     code, out, _ = run(capsys, "export", "indicator", "A1101", "--year", "2020")
     assert code == 0
     df = pd.read_csv(io.StringIO(out), dtype={"region_code": str})
-    assert list(df.columns) == ["region_code", "region_name", "year", "value", "unit"]
+    assert list(df.columns) == ["region_code", "region_name", "year", "value", "unit", "dataset"]
+    assert df.set_index("region_code").loc["13", "dataset"] == "ssdse-b-2025"   # newest edition with 2020
     assert len(df) == 48 and df["region_code"].iloc[0] == "00"
     obs = cur.execute("SELECT value FROM obs WHERE indicator_id='A1101' AND region_code='13' AND year=2020").fetchone()
     assert df.set_index("region_code").loc["13", "value"] == obs[0]

@@ -14,7 +14,7 @@ def catalog(cur):
 
 
 @pytest.mark.parametrize(("search", "themes", "status", "must", "must_not"), [
-    ("大学学生数", None, "all", {"E6302", "univ_students_per_1000"}, {"A1101"}),
+    ("学生数", None, "all", {"E6302", "univ_students_per_1000"}, {"A1101"}),
     ("patent", None, "not loaded", {"patent_applications", "patents_per_100_estab"}, {"A1101"}),
     (None, ["innovation"], "not loaded", {"gnt_per_100k_estab", "opening_rate"}, {"univ_students_per_1000"}),
     (None, ["innovation"], "loaded", {"univ_students_per_1000"}, {"gnt_per_100k_estab"}),
