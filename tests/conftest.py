@@ -43,6 +43,11 @@ def user_dir(tmp_path_factory, monkeypatch, bundled_serving_db) -> Path:
 @pytest.fixture
 def raw_dir() -> Path:
     if not (RAW / "ssdse").is_dir():
+        import os
+
+        # In CI the audit against the official files must run, never silently skip.
+        if os.environ.get("CHIIKI_REQUIRE_RAW") == "1":
+            pytest.fail(f"official raw files required but not present at {RAW}")
         pytest.skip(f"official raw files not present at {RAW} (they live in ../shared/data/raw)")
     return RAW
 
