@@ -38,8 +38,23 @@ def findings_list(found: list, lang: str) -> html.Ul:
                     for f in found], id=ids.PROFILE_FINDINGS, className="findings")
 
 
+MEAN_MARK = "＊"
+
+
+def _indicator_label(r, lang: str) -> str:
+    """The indicator's name, marked when its block and group values are unweighted means."""
+    name = r.name_en if lang == "en" else r.name_ja
+    return name + (MEAN_MARK if getattr(r, "aggregation", "ratio") == "mean" else "")
+
+
+def mean_note(lang: str) -> str:
+    return (f"{MEAN_MARK}ブロック・圏域の値は都道府県の単純平均（その他は分子の合計÷分母の合計）" if lang != "en" else
+            f"{MEAN_MARK}block and group values are unweighted means of prefectures (others: Σ numerators / "
+            "Σ denominators)")
+
+
 def deviation_figure(dev: pd.DataFrame, region_name: str, lang: str, labels: dict[str, str]) -> dict:
-    cats = [r.name_en if lang == "en" else r.name_ja for r in dev.itertuples()]
+    cats = [_indicator_label(r, lang) for r in dev.itertuples()]
     series = [{"name": region_name, "x": dev["region"].tolist()},
               {"name": labels["nation"], "x": dev["nation"].tolist()},
               {"name": labels["block"], "x": dev["block"].tolist()},
@@ -47,13 +62,15 @@ def deviation_figure(dev: pd.DataFrame, region_name: str, lang: str, labels: dic
     src = ("出典: SSDSE（統計センター）、県民経済計算（内閣府）。右ほど良い（低いほど良い指標は反転）"
            if lang != "en" else "Sources: SSDSE (NSTAC), Prefectural Accounts (Cabinet Office). Right is better "
            "(indicators where lower is better are flipped)")
+    if "aggregation" in dev and (dev["aggregation"] == "mean").any():
+        src += (" " if lang == "en" else "。") + mean_note(lang)
     return figures.dots(categories=cats, series=series, title=f"{region_name}: {t('profile_chart', lang)}",
                         source=src, x_title=t("norm_deviation", lang))
 
 
 def deviation_rows(dev: pd.DataFrame, lang: str) -> list[dict]:
     """The deviation chart as a table (its text alternative)."""
-    return [{"indicator": r.name_en if lang == "en" else r.name_ja, "year": int(r.year),
+    return [{"indicator": _indicator_label(r, lang), "year": int(r.year),
              "value": None if r.value != r.value else float(f"{r.value:.4g}"), "unit": r.unit,
              "rank": None if r.rank != r.rank else int(r.rank),
              "region": None if r.region != r.region else round(float(r.region), 1),

@@ -229,3 +229,15 @@ def test_sources_md_explains_the_third_party_extraction_and_deviation_scores():
 @pytest.mark.parametrize("module", [build, compare, lq])
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
+
+
+def test_profile_marks_unweighted_group_means():
+    from callbacks import profile_callbacks
+    from layouts import profile_page
+
+    dev = profile_callbacks.deviation_table("13")
+    rows = {r["indicator"]: r for r in profile_page.deviation_rows(dev, "en")}
+    assert "Total fertility rate＊" in rows                          # no components: block/group are means
+    assert any(k.startswith("Prefectural income per person (2015 base)") and not k.endswith("＊") for k in rows)
+    fig = profile_page.deviation_figure(dev, "Tokyo", "en", {"nation": "Japan", "block": "Kanto", "group": "Metro"})
+    assert "unweighted means" in fig["layout"]["annotations"][0]["text"]
