@@ -126,7 +126,7 @@ def test_industry_page(duo):
 
 def test_index_page(duo):
     open_page(duo, "/index", "#index-map .choroplethlayer path")
-    assert "大学学生数" in duo.find_element("#index-notes").text
+    assert "大学学部学生数" in duo.find_element("#index-notes").text
     assert len(duo.find_elements("#index-table tbody tr")) >= 47
     assert console_errors(duo) == []
 
