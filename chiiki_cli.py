@@ -98,36 +98,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise DataError("export compare needs an indicator id")
         df = service.comparison(cur, args.id, args.year)
     else:  # index
-        weights = _parse_weights(args.weights)
-        result, years = service.innovation_index(cur, args.indicators.split(",") if args.indicators else None,
-                                                 weights)
-        names = cur.execute("SELECT code, name_ja FROM regions").df().set_index("code")["name_ja"]
-        df = result.scores.assign(region_name=result.scores["region_code"].map(names),
-                                  indicators=",".join(f"{i}@{years[i]}" for i in result.indicators))
+        weights = service.parse_weights(args.weights)
+        # The `note` and `study_coverage` columns say on every row how many of the study's six
+        # indicators went in and which are proxies, so the file stays plain CSV.
+        df, result = service.index_frame(cur, args.indicators.split(",") if args.indicators else None, weights)
         for note in result.notes:
             print(f"note: {note}", file=sys.stderr)
     _write_frame(df, args.format, args.output)
     return 0
 
 
-def _parse_weights(text: str | None) -> dict[str, float] | None:
-    if not text:
-        return None
-    weights = {}
-    for part in text.split(","):
-        key, _, value = part.partition("=")
-        try:
-            weights[key.strip()] = float(value)
-        except ValueError:
-            raise DataError(f"--weights expects id=number pairs, got {part!r}") from None
-        if weights[key.strip()] < 0:
-            raise DataError(f"--weights must not be negative ({part!r})")
-    return weights
-
-
 def cmd_findings(args: argparse.Namespace) -> int:
     from loaders.importers import region_resolver
-    from metrics.findings import region_findings
+    from metrics.service import region_findings
 
     try:
         code = region_resolver().resolve(args.region, file=None, row=None, column=None, levels=("prefecture",))

@@ -10,9 +10,10 @@ from callbacks import state as st
 from callbacks.exports import register_image_export, send_frame
 from layouts import ids, index_page
 from layouts.i18n import t
+from loaders import study
 from loaders.errors import DataError
 from loaders.store import get_store
-from metrics import service
+from metrics import index, service
 
 KEYS = ["inds", "w", "lang", "present"]
 
@@ -68,8 +69,7 @@ def compute(state: st.State):
 
 
 def names(lang: str) -> dict[str, str]:
-    rows = get_store().cursor().execute("SELECT code, name_ja, name_en FROM regions").fetchall()
-    return {c: (en if lang == "en" and en else ja) for c, ja, en in rows}
+    return service.region_names(get_store().cursor(), lang)
 
 
 def ind_names(lang: str) -> dict[str, str]:
@@ -88,21 +88,29 @@ def _build(version: tuple, inds: tuple, weights: tuple, lang: str) -> dict:
     state = st.State({"inds": list(inds) or None, "w": dict(weights), "lang": lang})
     chosen, w, result, years, error = compute(state)
     nm = names(lang)
+    inm = ind_names(lang)
+    coverage = result.coverage if result is not None else index.coverage(chosen, study.STUDY_IDS, study.PROXY_IDS)
     out = {"chosen": chosen, "weights": w, "map": {"data": [], "layout": {}}, "band": {"data": [], "layout": {}},
-           "rows": [], "notes": [], "message": error, "result": result}
+           "rows": [], "notes": [], "message": error, "result": result, "years": years,
+           "title": index_page.page_title(coverage, lang), "about": index_page.about(coverage, inm, lang)}
     if result is None:
         return out
-    inm = ind_names(lang)
     used = ", ".join(f"{inm.get(i, i)} ({years[i]})" for i in result.indicators)
-    notes = [("指数に含めた指標: " if lang != "en" else "Indicators in the index: ") + used]
-    notes += result.notes
+    notes = [index_page.tx("used", lang) + used, coverage.summary(lang, inm)]
+    # The service's English notes, less the coverage line already given above in the page's language.
+    notes += [n for n in result.notes if n != coverage.summary("en")]
     if result.transformed:
-        notes.append(("平方根変換: " if lang != "en" else "Square-root transformed: ") + ", ".join(result.transformed))
+        notes.append(index_page.tx("sqrt", lang) + ", ".join(inm.get(i, i) for i in result.transformed))
     if result.outliers:
-        notes.append(("外れ値を補正: " if lang != "en" else "Outliers capped: ") +
-                     "; ".join(f"{k}: {', '.join(nm[c] for c in v)}" for k, v in result.outliers.items()))
-    out.update(map=index_page.map_figure(result.scores, nm, lang), band=index_page.band_figure(result.scores, nm, lang),
-               rows=index_page.table_rows(result.scores, nm, lang), notes=notes)
+        notes.append(index_page.tx("capped", lang) +
+                     "; ".join(f"{inm.get(k, k)}: {', '.join(nm[c] for c in v)}" for k, v in result.outliers.items()))
+    ties = {code: index_page.tie_cell(tie, code, nm, lang) for tie in result.ties for code in tie.regions}
+    notes += [index.tie_text(tie, None, lang, region_names=nm, indicator_names=inm, outlier_sd=result.outlier_sd)
+              for tie in result.ties]
+    heading = index_page.page_title(coverage, lang)
+    out.update(map=index_page.map_figure(result.scores, nm, lang, heading),
+               band=index_page.band_figure(result.scores, nm, lang),
+               rows=index_page.table_rows(result.scores, nm, lang, ties), notes=notes)
     return out
 
 
@@ -124,7 +132,7 @@ def page_layout(**params):
     return index_page.layout(state, query=encode(state, b["chosen"], b["weights"]), options=options,
                              chosen=b["chosen"], weights=index_page.weights_inputs(b["chosen"], b["weights"], inm),
                              fig_map=b["map"], fig_band=b["band"], rows=b["rows"], notes=b["notes"],
-                             message=b["message"])
+                             message=b["message"], title=b["title"], about_section=b["about"])
 
 
 def update(chosen, weight_values, weight_ids, lang):
@@ -138,21 +146,23 @@ def update(chosen, weight_values, weight_ids, lang):
     b = build(state)
     inm = ind_names(state["lang"])
     return (b["map"], b["band"], b["rows"], b["notes"], b["message"],
-            index_page.weights_inputs(b["chosen"], b["weights"], inm), encode(state, b["chosen"], b["weights"]))
+            index_page.weights_inputs(b["chosen"], b["weights"], inm), encode(state, b["chosen"], b["weights"]),
+            b["title"], b["about"])
 
 
 def register(app: Dash) -> None:
     @app.callback(Output(ids.INDEX_MAP, "figure"), Output(ids.INDEX_BAND, "figure"), Output(ids.INDEX_TABLE, "data"),
                   Output(ids.INDEX_NOTES, "children"), Output("index-message", "children"),
                   Output(ids.INDEX_WEIGHTS, "children"), Output(ids.URL_QUERY, "data", allow_duplicate=True),
+                  Output(index_page.INDEX_TITLE, "children"), Output(index_page.INDEX_ABOUT, "children"),
                   Input(ids.INDEX_INDICATORS, "value"), Input({"type": "index-weight", "id": ALL}, "value"),
                   State({"type": "index-weight", "id": ALL}, "id"), State(ids.LANG, "data"),
                   prevent_initial_call=True)
     def _update(chosen, values, wids, lang):
-        fig_map, band, rows, notes, msg, weights, query = update(chosen, values, wids, lang)
+        fig_map, band, rows, notes, msg, weights, query, title, about = update(chosen, values, wids, lang)
         from dash import html
 
-        return fig_map, band, rows, [html.Li(n) for n in notes], msg, weights, query
+        return fig_map, band, rows, [html.Li(n) for n in notes], msg, weights, query, title, about
 
     @app.callback(Output(f"{ids.INDEX_EXPORT}-download", "data"), Input(f"{ids.INDEX_EXPORT}-csv", "n_clicks"),
                   Input(f"{ids.INDEX_EXPORT}-xlsx", "n_clicks"), State(ids.URL_QUERY, "data"),
@@ -164,7 +174,7 @@ def register(app: Dash) -> None:
         b = build(state)
         if b["result"] is None:
             return no_update
-        df = b["result"].scores.assign(indicators=",".join(b["result"].indicators))
+        df = index.scores_frame(b["result"], b["years"], names(state["lang"]))
         return send_frame(df, "chiiki_index", "csv" if ctx.triggered_id.endswith("csv") else "xlsx")
 
     register_image_export(app, ids.INDEX_EXPORT, "index-map", "chiiki-index", ids.INDEX_IMAGE_DONE)

@@ -69,3 +69,80 @@ def indicator_values(cur: duckdb.DuckDBPyConnection, indicator_id: str, *, year:
     """, [year, meta["unit"], indicator_id, year, levels]).df()
     df["value"] = df["value"].astype("float64")
     return df
+
+
+def regions(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every region (nation, blocks, groups, prefectures, municipalities) in display order."""
+    return cur.execute("SELECT * FROM regions ORDER BY sort_order").df()
+
+
+def region(cur: duckdb.DuckDBPyConnection, code: str) -> dict | None:
+    """One region with its block's names (block_name_ja, block_name_en), or None for an unknown code."""
+    df = cur.execute("""
+        SELECT r.*, b.name_ja AS block_name_ja, b.name_en AS block_name_en
+        FROM regions r LEFT JOIN regions b ON b.code = r.block_code
+        WHERE r.code = ?""", [code]).df()
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def region_members(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """group_code, prefecture_code: the members of each block and of 三大都市圏 / 地方圏."""
+    return cur.execute("SELECT * FROM region_members").df()
+
+
+def industries(cur: duckdb.DuckDBPyConnection, classification: str) -> pd.DataFrame:
+    """industry_code, name_ja, name_en, sort_order of one classification (``jsic`` or ``sna``)."""
+    return cur.execute("SELECT industry_code, name_ja, name_en, sort_order FROM industries "
+                       "WHERE classification = ?", [classification]).df()
+
+
+def activity_years(cur: duckdb.DuckDBPyConnection, measure: str) -> list[int]:
+    """Years that have a measure (employees, establishments, value_added) by industry."""
+    return [int(r[0]) for r in cur.execute(
+        "SELECT DISTINCT year FROM industry_activity WHERE measure = ? ORDER BY year", [measure]).fetchall()]
+
+
+def industry_activity(cur: duckdb.DuckDBPyConnection, measure: str, year: int) -> pd.DataFrame:
+    """region_code, industry_code, value, level, prefecture_code of one measure and year (all levels)."""
+    return cur.execute("""
+        SELECT a.region_code, a.industry_code, a.value, r.level, r.prefecture_code
+        FROM industry_activity a JOIN regions r ON r.code = a.region_code
+        WHERE a.measure = ? AND a.year = ?
+    """, [measure, year]).df()
+
+
+def components(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int) -> pd.DataFrame:
+    """region_code, numerator, denominator of one indicator and year (NULL where not a ratio)."""
+    return cur.execute("SELECT region_code, numerator, denominator FROM obs WHERE indicator_id = ? AND year = ?",
+                       [indicator_id, year]).df()
+
+
+def index_indicator_ids(cur: duckdb.DuckDBPyConnection) -> list[str]:
+    """The catalog's default composite-index indicators (``in_index``), loaded or not."""
+    return [r[0] for r in cur.execute("SELECT id FROM catalog WHERE in_index ORDER BY id").fetchall()]
+
+
+def indicator_series(cur: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
+    """region_code, year, value, numerator, denominator of the nation and prefectures, every year."""
+    return cur.execute("""
+        SELECT o.region_code, o.year, o.value, o.numerator, o.denominator FROM obs o
+        JOIN regions r ON r.code = o.region_code
+        WHERE o.indicator_id = ? AND r.level IN ('nation', 'prefecture') ORDER BY o.year, o.region_code
+    """, [indicator_id]).df()
+
+
+def nearest_values(cur: duckdb.DuckDBPyConnection, indicator_id: str, level: str, year: int) -> pd.Series:
+    """Value per region code (the nation and one level) at the year nearest ``year`` (earlier on a tie)."""
+    df = cur.execute("""
+        SELECT o.region_code, o.value FROM obs o JOIN regions r ON r.code = o.region_code
+        WHERE o.indicator_id = ? AND r.level IN ('nation', ?)
+        QUALIFY row_number() OVER (PARTITION BY o.region_code ORDER BY abs(o.year - ?), o.year) = 1
+    """, [indicator_id, level, year]).df()
+    return df.set_index("region_code")["value"]
+
+
+def national_value(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int) -> float:
+    """The nation's (code 00) value of one indicator and year; NaN when there is none."""
+    row = cur.execute("SELECT value FROM obs WHERE indicator_id = ? AND region_code = '00' AND year = ?",
+                      [indicator_id, year]).fetchone()
+    return float(row[0]) if row and row[0] is not None else float("nan")

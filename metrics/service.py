@@ -1,30 +1,55 @@
-"""Metrics over the serving database: fetch with loaders.query/SQL, compute with the pure modules.
+"""The one orchestration module: what the pages, the CLI and (later) an API call.
 
-Identifiers (indicator ids, measures, levels, years) are validated against the catalog and the
-data before use and reach SQL only as parameters.
+Each function fetches with :mod:`loaders.query` (the only module with SQL) and computes with the
+pure modules of :mod:`metrics`. Identifiers (indicator ids, measures, levels, years) are validated
+against the catalog and the data before use and reach SQL only as parameters. The ``cached_*``
+functions give the same answers, memoised per serving-database version.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from loaders import query
+from loaders import query, study
 from loaders.errors import DataError
-from metrics import compare, index, lq, peers
+from metrics import compare, findings, index, lq, peers, views
 from metrics.cache import per_version
 
 
-def _regions(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return cur.execute("SELECT * FROM regions ORDER BY sort_order").df()
+def _scale(meta: dict) -> float:
+    s = meta["scale"]
+    return float(s) if s is not None and not pd.isna(s) else 1.0
 
+
+def _direction(meta: dict) -> bool | None:
+    hib = meta["higher_is_better"]
+    return None if hib is None or pd.isna(hib) else bool(hib)
+
+
+def _has_years(ys) -> bool:
+    return ys is not None and hasattr(ys, "__len__") and len(ys) > 0
+
+
+def region_names(cur: duckdb.DuckDBPyConnection, lang: str = "ja") -> dict[str, str]:
+    """Region code → name in ``lang`` (ja, or en where an English name exists)."""
+    r = query.regions(cur)
+    if lang == "en":
+        return {c: (en if isinstance(en, str) and en else ja) for c, ja, en in zip(r["code"], r["name_ja"],
+                                                                                   r["name_en"], strict=True)}
+    return dict(zip(r["code"], r["name_ja"], strict=True))
+
+
+# --- location quotients ----------------------------------------------------------------------------
 
 def lq_years(cur: duckdb.DuckDBPyConnection, measure: str) -> list[int]:
+    """Years that have ``measure`` by industry; DataError for an unknown measure."""
     if measure not in lq.MEASURES:
         raise DataError(f"unknown measure {measure!r}; expected one of {', '.join(lq.MEASURES)}")
-    return [int(r[0]) for r in cur.execute(
-        "SELECT DISTINCT year FROM industry_activity WHERE measure = ? ORDER BY year", [measure]).fetchall()]
+    return query.activity_years(cur, measure)
 
 
 def lq_table(cur: duckdb.DuckDBPyConnection, measure: str, year: int | None = None, *,
@@ -32,7 +57,9 @@ def lq_table(cur: duckdb.DuckDBPyConnection, measure: str, year: int | None = No
     """Location quotients for every region and industry of a level.
 
     ``against`` is ``nation`` or, for municipalities, ``prefecture`` (the municipality's own
-    prefecture, from the same source). Adds region and industry names and the year.
+    prefecture, from the same source). Strengths follow :func:`metrics.lq.strength_rule` of the
+    measure (LQ, share and size floor); ``thresholds`` override single thresholds. Adds region and
+    industry names, the measure and the year.
     """
     years = lq_years(cur, measure)
     year = years[-1] if year is None else int(year)
@@ -42,11 +69,7 @@ def lq_table(cur: duckdb.DuckDBPyConnection, measure: str, year: int | None = No
         raise DataError(f"unknown level {level!r}; expected one of {', '.join(query.LEVELS)}")
     if against not in ("nation", "prefecture") or (against == "prefecture" and level != "municipality"):
         raise DataError("against=prefecture applies to municipalities; prefectures compare with the nation")
-    act = cur.execute("""
-        SELECT a.region_code, a.industry_code, a.value, r.level, r.prefecture_code
-        FROM industry_activity a JOIN regions r ON r.code = a.region_code
-        WHERE a.measure = ? AND a.year = ?
-    """, [measure, year]).df()
+    act = query.industry_activity(cur, measure, year)
     regional = act[act["level"] == level].copy()
     if regional.empty:
         raise DataError(f"{measure} {year} has no {level} data")
@@ -57,10 +80,9 @@ def lq_table(cur: duckdb.DuckDBPyConnection, measure: str, year: int | None = No
         regional["ref_code"] = regional["prefecture_code"]
         reference = act[act["level"] == "prefecture"].rename(columns={"region_code": "ref_code"})
     out = lq.location_quotients(regional, reference, **(lq.strength_rule(measure) | thresholds))
-    regions = _regions(cur).set_index("code")
+    regions = query.regions(cur).set_index("code")
     classification = "sna" if measure == "value_added" else "jsic"
-    inds = cur.execute("SELECT industry_code, name_ja, name_en, sort_order FROM industries WHERE classification = ?",
-                       [classification]).df().set_index("industry_code")
+    inds = query.industries(cur, classification).set_index("industry_code")
     out["region_name_ja"] = out["region_code"].map(regions["name_ja"])
     out["region_name_en"] = out["region_code"].map(regions["name_en"])
     out["industry_name_ja"] = out["industry_code"].map(inds["name_ja"])
@@ -80,15 +102,15 @@ def lq_change_table(cur: duckdb.DuckDBPyConnection, measure: str, year_from: int
     return lq.lq_change(first, second)
 
 
+# --- one indicator -----------------------------------------------------------------------------------
+
 def indicator_frame(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int | None = None) -> tuple[
         pd.DataFrame, dict]:
     """Prefecture values (with numerator/denominator for ratios) and the catalog row."""
     meta = query.indicator(cur, indicator_id)
     vals = query.indicator_values(cur, indicator_id, year=year)
     year = int(vals["year"].iloc[0])
-    comps = cur.execute("SELECT region_code, numerator, denominator FROM obs WHERE indicator_id = ? AND year = ?",
-                        [indicator_id, year]).df()
-    vals = vals.merge(comps, on="region_code", how="left")
+    vals = vals.merge(query.components(cur, indicator_id, year), on="region_code", how="left")
     return vals, meta
 
 
@@ -96,30 +118,58 @@ def comparison(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int | No
     """Rank, deviation score, percentile and gaps to 全国 / 三大都市圏 / 地方圏 / block for all 47."""
     vals, meta = indicator_frame(cur, indicator_id, year)
     nation = vals.loc[vals["region_code"] == "00", "value"]
-    regions = _regions(cur)
-    members = cur.execute("SELECT * FROM region_members").df()
-    hib = meta["higher_is_better"]
-    hib = None if hib is None or pd.isna(hib) else bool(hib)
     table = compare.comparison_table(
-        vals[vals["region_code"] != "00"], regions, members, higher_is_better=hib,
-        aggregation=meta["aggregation"], national_value=float(nation.iloc[0]) if len(nation) else np.nan,
-        scale=float(meta["scale"]) if meta["scale"] is not None and not pd.isna(meta["scale"]) else 1.0)
+        vals[vals["region_code"] != "00"], query.regions(cur), query.region_members(cur),
+        higher_is_better=_direction(meta), aggregation=meta["aggregation"],
+        national_value=float(nation.iloc[0]) if len(nation) else np.nan, scale=_scale(meta))
     table.insert(0, "indicator_id", indicator_id)
     table.insert(1, "year", int(vals["year"].iloc[0]))
     return table
 
 
+def indicator_view(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int | None = None,
+                   level: str = "prefecture", normalisation: str = "none",
+                   prefecture: str | None = None) -> views.View:
+    """Values for a map, ranking and table (see :func:`metrics.views.make_view`).
+
+    ``prefecture`` limits municipalities to one prefecture (two-digit code).
+    """
+    meta = query.indicator(cur, indicator_id)
+    views.check_normalisation(meta, normalisation)
+    vals = query.indicator_values(cur, indicator_id, year=year, level=level)
+    year = int(vals["year"].iloc[0])
+    national_raw = float("nan")
+    if level != "prefecture" and not meta["additive"]:
+        national_raw = query.national_value(cur, indicator_id, year)
+    den = None
+    if normalisation in views.DENOMINATORS:
+        den = query.nearest_values(cur, views.DENOMINATORS[normalisation], level, year)
+    return views.make_view(vals, query.regions(cur), meta, level=level, normalisation=normalisation,
+                           prefecture=prefecture, national_raw=national_raw, denominator=den)
+
+
+def series(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str]) -> pd.DataFrame:
+    """year, region_code, value for prefectures, 全国 (00) and groups (summarised as in comparisons)."""
+    meta = query.indicator(cur, indicator_id)
+    return views.group_series(query.indicator_series(cur, indicator_id), query.region_members(cur), codes,
+                              aggregation=meta["aggregation"], scale=_scale(meta))
+
+
+# --- several indicators ------------------------------------------------------------------------------
+
 def profile_matrix(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> tuple[pd.DataFrame, pd.Series,
                                                                                       dict[str, int]]:
     """Prefectures × indicators at each indicator's latest year, the national values and the years used.
 
+    The national value is the 00 row: Japan's published figure, or for ratios without one
+    Σ numerators / Σ denominators of the 47 prefectures (formed when the serving database is built).
     Indicators that are not loaded at prefecture level are skipped.
     """
     cols, nat, years = {}, {}, {}
     for ind in indicator_ids:
         meta = query.indicator(cur, ind)
         ys = meta["prefecture_years"]
-        if ys is None or not hasattr(ys, "__len__") or len(ys) == 0:
+        if not _has_years(ys):
             continue
         vals = query.indicator_values(cur, ind).set_index("region_code")["value"]
         years[ind] = int(ys[-1])
@@ -129,15 +179,20 @@ def profile_matrix(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> 
 
 
 def default_index_indicators(cur: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in cur.execute("SELECT id FROM catalog WHERE in_index ORDER BY id").fetchall()]
+    """The catalog's index indicators (``in_index``): the study's six and the proxies."""
+    return query.index_indicator_ids(cur)
 
 
 def innovation_index(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str] | None = None,
                      weights: dict[str, float] | None = None) -> tuple[index.IndexResult, dict[str, int]]:
-    """The composite index over the loaded indicators among ``indicator_ids`` (default: the catalog's)."""
+    """The composite index over the loaded indicators among ``indicator_ids`` (default: the catalog's).
+
+    Returns the result and the year used per indicator. ``result.coverage`` says how many of the
+    study's six indicators (:data:`loaders.study.STUDY_INDICATORS`) went in and which indicators are
+    proxies; the notes start with what was left out and that coverage line.
+    """
     wanted = indicator_ids or (sorted(weights) if weights else default_index_indicators(cur))
-    for ind in wanted:
-        query.indicator(cur, ind)   # unknown ids fail here with a suggestion
+    metas = {ind: query.indicator(cur, ind) for ind in wanted}   # unknown ids fail here with a suggestion
     if weights:
         stray = sorted(set(weights) - set(wanted))
         if stray:
@@ -145,15 +200,61 @@ def innovation_index(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str] | 
     matrix, national, years = profile_matrix(cur, wanted)
     if matrix.empty:
         raise DataError(f"none of the index indicators is loaded: {', '.join(wanted)}")
-    directions = {}
-    for ind in matrix.columns:
-        hib = query.indicator(cur, ind)["higher_is_better"]
-        directions[ind] = None if hib is None or pd.isna(hib) else bool(hib)
+    directions = {ind: _direction(metas[ind]) for ind in matrix.columns}
     result = index.composite_index(matrix, national, directions, weights=weights)
+    result.coverage = index.coverage(result.indicators, study.STUDY_IDS, study.PROXY_IDS)
+    result.notes.insert(0, result.coverage.summary("en"))
     missing = [i for i in wanted if i not in matrix.columns]
     if missing:
         result.notes.insert(0, f"not loaded, left out: {', '.join(missing)}")
     return result, years
+
+
+def index_frame(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str] | None = None,
+                weights: dict[str, float] | None = None) -> tuple[pd.DataFrame, index.IndexResult]:
+    """The index as a table to export (see :func:`metrics.index.scores_frame`) and the result."""
+    result, years = innovation_index(cur, indicator_ids, weights)
+    return index.scores_frame(result, years, region_names(cur)), result
+
+
+def parse_weights(text: str | None) -> dict[str, float] | None:
+    """``id=weight,…`` as a dict; None for no text. DataError for a malformed or negative weight."""
+    if not text:
+        return None
+    weights = {}
+    for part in text.split(","):
+        key, _, value = part.partition("=")
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError:
+            raise DataError(f"weights expect id=number pairs, got {part!r}") from None
+        if weights[key.strip()] < 0 or not np.isfinite(weights[key.strip()]):
+            raise DataError(f"weights must be finite and not negative ({part!r})")
+    return weights
+
+
+def index_table(cur: duckdb.DuckDBPyConnection, indicators: str | list[str] | None = None,
+                weights: str | dict[str, float] | None = None) -> tuple[pd.DataFrame, dict]:
+    """The index for an API: scores with region names in both languages, and what it is made of.
+
+    ``indicators`` is a list or comma-separated ids (default: the catalog's); ``weights`` a dict or
+    ``id=weight,…``. The meta dict carries the indicators with their years, the study coverage
+    ("k of 6"), the proxies, the notes and the method.
+    """
+    ids = [i for i in indicators.split(",") if i] if isinstance(indicators, str) else indicators
+    w = parse_weights(weights) if isinstance(weights, str) else weights
+    result, years = innovation_index(cur, ids or None, w or None)
+    frame = index.scores_frame(result, years, region_names(cur, "ja")).rename(columns={"region_name": "region_name_ja"})
+    frame.insert(2, "region_name_en", frame["region_code"].map(region_names(cur, "en")))
+    cov = result.coverage
+    meta = {"indicators": {i: years[i] for i in result.indicators},
+            "study_coverage": f"{cov.k} of {cov.n}" if cov else None,
+            "study_indicators_loaded": list(cov.loaded) if cov else [],
+            "proxies": list(cov.proxies) if cov else [], "notes": list(result.notes),
+            "national_index": result.national_index,
+            "source": "Regional Innovation Scoreboard method over the catalog's indicators; each indicator names "
+                      "its own source", "credit": "see each indicator"}
+    return frame, meta
 
 
 PROFILE_DEFAULT = ["univ_students_per_1000", "ict_employee_share", "professional_employee_share",
@@ -168,16 +269,111 @@ def region_peers(cur: duckdb.DuckDBPyConnection, region: str, indicator_ids: lis
     if region not in matrix.index:
         raise DataError(f"unknown prefecture {region!r}; expected a code 01–47")
     out = peers.peers(matrix, region, k=k)
-    names = _regions(cur).set_index("code")["name_ja"]
-    out.insert(1, "region_name_ja", out["region_code"].map(names))
+    out.insert(1, "region_name_ja", out["region_code"].map(region_names(cur)))
     return out
 
 
-# Memoised entry points for the dashboard: same answers, computed once per data version.
-def _findings(cur, region):
-    from metrics.findings import region_findings
+# --- findings ------------------------------------------------------------------------------------------
 
-    return region_findings(cur, region)
+def _finding_tables(cur: duckdb.DuckDBPyConnection) -> findings.FindingInputs:
+    """The region-independent part of the findings' inputs (region fields left empty)."""
+    cat = query.catalog(cur)
+    comparisons, rank_inputs = {}, {}
+    for ind in findings.assessable(cat).itertuples():
+        comparisons[ind.id] = comparison(cur, ind.id)
+        years = [int(y) for y in ind.prefecture_years]
+        if len(years) >= 2:
+            first, last = (query.indicator_values(cur, ind.id, year=y) for y in (years[0], years[-1]))
+            rank_inputs[ind.id] = findings.RankInput(
+                years[0], years[-1], first[first["region_code"] != "00"].set_index("region_code")["value"],
+                last[last["region_code"] != "00"].set_index("region_code")["value"])
+    by_id = cat.set_index("id")
+    lq_sources = {m: (str(by_id.loc[f"lq_{m}", "source_ja"]), str(by_id.loc[f"lq_{m}", "source_en"]))
+                  for m in lq.MEASURES if f"lq_{m}" in by_id.index}
+    lq_tables = {m: lq_table(cur, m) for m in ("employees", "value_added")}
+    # 2016 comes from the published census tables, 2021 from municipal sums: both national rows are
+    # from the same source as their prefecture rows, so growth is compared like with like.
+    years = lq_years(cur, "employees")
+    change = (lq_table(cur, "employees", years[0]), lq_table(cur, "employees", years[-1])) if len(years) >= 2 \
+        else None
+    return findings.FindingInputs(region="", in_metro=False, block_name_ja="", block_name_en="", catalog=cat,
+                                  comparisons=comparisons, rank_inputs=rank_inputs, lq_tables=lq_tables,
+                                  employee_change=change, lq_sources=lq_sources)
+
+
+def _for_region(cur: duckdb.DuckDBPyConnection, tables: findings.FindingInputs,
+                region: str) -> findings.FindingInputs:
+    reg = query.region(cur, region)
+    if reg is None or reg["level"] != "prefecture":
+        raise DataError(f"unknown prefecture {region!r}; expected a code 01–47")
+    return replace(tables, region=region, in_metro=reg["metro_code"] != "non-metro",
+                   block_name_ja=str(reg["block_name_ja"]), block_name_en=str(reg["block_name_en"]))
+
+
+def finding_inputs(cur: duckdb.DuckDBPyConnection, region: str) -> findings.FindingInputs:
+    """Everything :func:`metrics.findings.region_findings` needs for a prefecture code (01–47)."""
+    return _for_region(cur, _finding_tables(cur), region)
+
+
+def region_findings(cur: duckdb.DuckDBPyConnection, region: str) -> list[findings.Finding]:
+    """All findings for a prefecture code (01–47), in a fixed order; DataError for another code."""
+    return findings.region_findings(finding_inputs(cur, region))
+
+
+def findings_table(cur: duckdb.DuckDBPyConnection, region: str, lang: str = "ja") -> pd.DataFrame:
+    """The findings of a prefecture as rows: kind, subject, text (in ``lang``), numbers (a dict)."""
+    found = region_findings(cur, region)
+    return pd.DataFrame([dict(kind=f.kind, subject=f.subject, text=f.text_en if lang == "en" else f.text_ja,
+                              numbers=f.numbers) for f in found], columns=["kind", "subject", "text", "numbers"])
+
+
+def all_region_findings(cur: duckdb.DuckDBPyConnection) -> dict[str, list[findings.Finding]]:
+    """Findings of every prefecture, with the shared tables gathered once."""
+    tables = _finding_tables(cur)
+    codes = query.regions(cur)
+    codes = codes.loc[codes["level"] == "prefecture", "code"]
+    return {c: findings.region_findings(_for_region(cur, tables, c)) for c in codes}
+
+
+# --- profile -----------------------------------------------------------------------------------------
+
+def profile_deviation(cur: duckdb.DuckDBPyConnection, region: str, indicator_ids: list[str]) -> pd.DataFrame:
+    """Deviation scores (偏差値 over the 47) of a prefecture, Japan, its block and its group per indicator.
+
+    Groups are placed on the same scale: 50 + 10 · (group value − mean of prefectures) / sd. Indicators
+    where lower is better are flipped (100 − score) so that right is always better; those without a
+    direction are shown as they are. Not-loaded indicators are skipped.
+    """
+    rows = []
+    reg = query.region(cur, region)
+    if reg is None:
+        raise DataError(f"unknown prefecture {region!r}")
+    group_col = "non_metro_value" if reg["metro_code"] == "non-metro" else "metro_value"
+    for ind in indicator_ids:
+        meta = query.indicator(cur, ind)
+        if meta["status"] != "loaded" or not hasattr(meta["prefecture_years"], "__len__"):
+            continue
+        table = cached_comparison(ind, None)
+        vals = table["value"]
+        me = table[table["region_code"] == region].iloc[0]
+        scores = {"region": me["deviation_score"], "nation": views.deviation_of(me["national_value"], vals),
+                  "block": views.deviation_of(me["block_value"], vals),
+                  "group": views.deviation_of(me[group_col], vals)}
+        if _direction(meta) is False:
+            scores = {k: 100 - v for k, v in scores.items()}
+        rows.append(dict(indicator_id=ind, name_ja=meta["name_ja"], name_en=meta["name_en"],
+                         year=int(table["year"].iloc[0]), value=me["value"], unit=meta["unit"], rank=me["rank"],
+                         **scores))
+    return pd.DataFrame(rows)
+
+
+# --- memoised entry points for the dashboard: same answers, computed once per data version -------------
+
+_cached_finding_tables = per_version(2)(_finding_tables)
+
+
+def _findings(cur, region):
+    return findings.region_findings(_for_region(cur, _cached_finding_tables(), region))
 
 
 def _index(cur, indicator_ids, weights):
@@ -190,72 +386,14 @@ cached_lq_table = per_version(64)(lq_table)
 cached_findings = per_version(64)(_findings)
 cached_peers = per_version(64)(region_peers)
 cached_index = per_version(64)(_index)
+_cached_view = per_version(512)(indicator_view)
 
 
-def _to_deviation(value: float, values: pd.Series) -> float:
-    sd = values.std(ddof=0)
-    if not sd or pd.isna(value):
-        return float("nan")
-    return float(50 + 10 * (value - values.mean()) / sd)
+def cached_view(version: tuple, indicator_id: str, year: int | None, level: str, normalisation: str,
+                prefecture: str | None) -> views.View:
+    """:func:`indicator_view` memoised per serving-database version.
 
-
-def profile_deviation(cur: duckdb.DuckDBPyConnection, region: str, indicator_ids: list[str]) -> pd.DataFrame:
-    """Deviation scores (偏差値 over the 47) of a prefecture, Japan, its block and its group per indicator.
-
-    Groups are placed on the same scale: 50 + 10 · (group value − mean of prefectures) / sd. Indicators
-    where lower is better are flipped (100 − score) so that right is always better; those without a
-    direction are shown as they are. Not-loaded indicators are skipped.
+    ``version`` is accepted for callers written against the older signature; the memo is keyed on
+    the store's current version, which is what they pass.
     """
-    rows = []
-    meta_region = cur.execute("SELECT metro_code FROM regions WHERE code = ?", [region]).fetchone()
-    if meta_region is None:
-        raise DataError(f"unknown prefecture {region!r}")
-    group_col = "non_metro_value" if meta_region[0] == "non-metro" else "metro_value"
-    for ind in indicator_ids:
-        meta = query.indicator(cur, ind)
-        if meta["status"] != "loaded" or not hasattr(meta["prefecture_years"], "__len__"):
-            continue
-        table = cached_comparison(ind, None)
-        vals = table["value"]
-        me = table[table["region_code"] == region].iloc[0]
-        hib = meta["higher_is_better"]
-        flip = hib is not None and not pd.isna(hib) and not bool(hib)
-        scores = {"region": me["deviation_score"], "nation": _to_deviation(me["national_value"], vals),
-                  "block": _to_deviation(me["block_value"], vals), "group": _to_deviation(me[group_col], vals)}
-        if flip:
-            scores = {k: 100 - v for k, v in scores.items()}
-        rows.append(dict(indicator_id=ind, name_ja=meta["name_ja"], name_en=meta["name_en"],
-                         year=int(table["year"].iloc[0]), value=me["value"], unit=meta["unit"], rank=me["rank"],
-                         **scores))
-    return pd.DataFrame(rows)
-
-
-def series(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str]) -> pd.DataFrame:
-    """year, region_code, value for prefectures, 全国 (00) and groups (summarised as in comparisons)."""
-    meta = query.indicator(cur, indicator_id)
-    obs = cur.execute("""
-        SELECT o.region_code, o.year, o.value, o.numerator, o.denominator FROM obs o
-        JOIN regions r ON r.code = o.region_code
-        WHERE o.indicator_id = ? AND r.level IN ('nation', 'prefecture') ORDER BY o.year
-    """, [indicator_id]).df()
-    members = cur.execute("SELECT * FROM region_members").df()
-    scale = float(meta["scale"]) if meta["scale"] is not None and not pd.isna(meta["scale"]) else 1.0
-    group_codes = [c for c in codes if c != "00" and c in set(members["group_code"])]
-    # Groups, all years at once, summarised exactly as compare.group_value does for one year.
-    g = obs.merge(members[members["group_code"].isin(group_codes)], left_on="region_code",
-                  right_on="prefecture_code")
-    if meta["aggregation"] == "ratio":
-        g = g.dropna(subset=["numerator", "denominator"])
-        g = g[g["denominator"] != 0]
-        agg = g.groupby(["group_code", "year"], as_index=False)[["numerator", "denominator"]].sum()
-        agg["value"] = agg["numerator"] / agg["denominator"] * scale
-    else:
-        agg = g.dropna(subset=["value"]).groupby(["group_code", "year"], as_index=False)["value"].mean()
-    parts = []
-    for code in codes:
-        sub = agg[agg["group_code"] == code] if code in group_codes else obs[obs["region_code"] == code]
-        parts.append(pd.DataFrame({"year": sub["year"].astype(int).to_numpy(), "region_code": code,
-                                   "value": sub["value"].astype("float64").to_numpy()}))
-    if not parts:
-        return pd.DataFrame(columns=["year", "region_code", "value"])
-    return pd.concat(parts, ignore_index=True)
+    return _cached_view(indicator_id, year, level, normalisation, prefecture)

@@ -16,13 +16,10 @@ A zero or missing denominator gives a missing value, never 0.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-import duckdb
 import numpy as np
 import pandas as pd
 
-from loaders import query
 from loaders.errors import DataError
 from metrics import compare
 
@@ -48,41 +45,50 @@ def allowed_normalisations(meta: dict) -> tuple[str, ...]:
     return tuple(n for n in NORMALISATIONS if n not in COUNT_ONLY)
 
 
-def _nearest(cur, indicator_id: str, level: str, year: int) -> pd.Series:
-    df = cur.execute("""
-        SELECT o.region_code, o.value FROM obs o JOIN regions r ON r.code = o.region_code
-        WHERE o.indicator_id = ? AND r.level IN ('nation', ?)
-        QUALIFY row_number() OVER (PARTITION BY o.region_code ORDER BY abs(o.year - ?), o.year) = 1
-    """, [indicator_id, level, year]).df()
-    return df.set_index("region_code")["value"]
-
-
-def indicator_view(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int | None = None,
-                   level: str = "prefecture", normalisation: str = "none", prefecture: str | None = None) -> View:
-    """Values for a map, ranking and table.
-
-    ``prefecture`` limits municipalities to one prefecture (two-digit code). Ranks are among the
-    regions shown, 1 = best by the catalog's direction (largest first without one).
-    """
-    meta = query.indicator(cur, indicator_id)
+def check_normalisation(meta: dict, normalisation: str) -> None:
+    """DataError unless ``normalisation`` is known and applies to the indicator (counts only for some)."""
     if normalisation not in NORMALISATIONS:
         raise DataError(f"unknown normalisation {normalisation!r}; expected one of {', '.join(NORMALISATIONS)}")
     if normalisation not in allowed_normalisations(meta):
-        raise DataError(f"{normalisation} applies to counts and amounts; {indicator_id} is not one")
-    vals = query.indicator_values(cur, indicator_id, year=year, level=level)
-    year = int(vals["year"].iloc[0])
-    regions = cur.execute("SELECT code, name_ja, name_en, prefecture_code FROM regions").df().set_index("code")
-    t = vals[vals["region_code"] != "00"][["region_code", "value"]].rename(columns={"value": "raw"})
+        raise DataError(f"{normalisation} applies to counts and amounts; {meta['id']} is not one")
+
+
+def make_view(values: pd.DataFrame, regions: pd.DataFrame, meta: dict, *, level: str = "prefecture",
+              normalisation: str = "none", prefecture: str | None = None, national_raw: float = float("nan"),
+              denominator: pd.Series | None = None) -> View:
+    """Values for a map, ranking and table, from what the query layer returned.
+
+    Parameters
+    ----------
+    values : DataFrame
+        region_code, year, value of one indicator and year (the nation, code 00, may be among them).
+    regions : DataFrame
+        code, name_ja, name_en, prefecture_code of every region.
+    meta : dict
+        The catalog row (unit, unit_en, additive, higher_is_better).
+    level, normalisation, prefecture
+        As in :func:`metrics.service.indicator_view`.
+    national_raw : float
+        Japan's value as published, used for municipalities of a non-additive indicator; for
+        prefectures it is read from the 00 row of ``values``, for municipalities of an additive
+        indicator it is the sum of all municipalities (so shares add to 100 % within one source).
+    denominator : Series, optional
+        For ``per_1000`` / ``per_km2``: population / area in ha per region code, including 00.
+
+    Ranks are among the regions shown, 1 = best by the catalog's direction (largest first without
+    one). A zero or missing denominator gives a missing value, never 0.
+    """
+    check_normalisation(meta, normalisation)
+    year = int(values["year"].iloc[0])
+    regions = regions.set_index("code")[["name_ja", "name_en", "prefecture_code"]]
+    t = values[values["region_code"] != "00"][["region_code", "value"]].rename(columns={"value": "raw"})
     if level == "prefecture":
-        nat = vals.loc[vals["region_code"] == "00", "value"]
+        nat = values.loc[values["region_code"] == "00", "value"]
         nat_raw = float(nat.iloc[0]) if len(nat) else float("nan")
     elif meta["additive"]:
-        # The nation as the sum of all municipalities, so shares come from one source and add to 100 %.
         nat_raw = float(t["raw"].sum(min_count=1))
     else:
-        row = cur.execute("SELECT value FROM obs WHERE indicator_id = ? AND region_code = '00' AND year = ?",
-                          [indicator_id, year]).fetchone()
-        nat_raw = float(row[0]) if row else float("nan")
+        nat_raw = float(national_raw)
     if prefecture:
         if prefecture not in regions.index or level != "municipality":
             raise DataError(f"a prefecture filter needs level=municipality and a code 01–47, got {prefecture!r}")
@@ -91,9 +97,9 @@ def indicator_view(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int 
     unit_ja, unit_en = meta["unit"], meta["unit_en"]
     national = nat_raw
     if normalisation in ("per_1000", "per_km2"):
-        ind, scale, suffix_ja, suffix_en = (("A1101", 1000, "/千人", " per 1,000 people") if normalisation == "per_1000"
-                                            else ("B1101", 100, "/km²", " per km²"))
-        den = _nearest(cur, ind, level, year)
+        scale, suffix_ja, suffix_en = ((1000, "/千人", " per 1,000 people") if normalisation == "per_1000"
+                                       else (100, "/km²", " per km²"))
+        den = denominator if denominator is not None else pd.Series(dtype="float64")
         t["value"] = compare.ratio(t["raw"], t["region_code"].map(den), scale)
         national = compare.ratio(nat_raw, den.get("00", np.nan), scale)
         unit_ja, unit_en = f"{unit_ja}{suffix_ja}", f"{unit_en}{suffix_en}"
@@ -114,10 +120,59 @@ def indicator_view(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int 
                 year=year, meta=meta)
 
 
-@lru_cache(maxsize=512)
-def cached_view(version: tuple, indicator_id: str, year: int | None, level: str, normalisation: str,
-                prefecture: str | None) -> View:
-    """:func:`indicator_view` memoised per serving-database version (see ``ReadOnlyStore.version``)."""
-    from loaders.store import get_store
+# The indicator whose nearest-year value divides a count for each per-unit normalisation.
+DENOMINATORS = {"per_1000": "A1101", "per_km2": "B1101"}
 
-    return indicator_view(get_store().cursor(), indicator_id, year, level, normalisation, prefecture)
+
+def group_series(obs: pd.DataFrame, members: pd.DataFrame, codes: list[str], *, aggregation: str,
+                 scale: float = 1.0) -> pd.DataFrame:
+    """year, region_code, value over time for prefectures, 全国 (00) and groups.
+
+    ``obs`` has region_code, year, value, numerator, denominator for the nation and prefectures;
+    ``members`` group_code, prefecture_code. Group values are formed exactly as
+    :func:`metrics.compare.group_value` forms them for one year: ``ratio`` = Σ numerators /
+    Σ denominators × ``scale`` over members with both components and a non-zero denominator;
+    ``mean`` = the unweighted mean of members with a value. A code with no data gives no rows.
+    """
+    group_codes = [c for c in codes if c != "00" and c in set(members["group_code"])]
+    g = obs.merge(members[members["group_code"].isin(group_codes)], left_on="region_code",
+                  right_on="prefecture_code")
+    if aggregation == "ratio":
+        g = g.dropna(subset=["numerator", "denominator"])
+        g = g[g["denominator"] != 0]
+        agg = g.groupby(["group_code", "year"], as_index=False)[["numerator", "denominator"]].sum()
+        agg["value"] = agg["numerator"] / agg["denominator"] * scale
+    else:
+        agg = g.dropna(subset=["value"]).groupby(["group_code", "year"], as_index=False)["value"].mean()
+    parts = []
+    for code in codes:
+        sub = agg[agg["group_code"] == code] if code in group_codes else obs[obs["region_code"] == code]
+        parts.append(pd.DataFrame({"year": sub["year"].astype(int).to_numpy(), "region_code": code,
+                                   "value": sub["value"].astype("float64").to_numpy()}))
+    if not parts:
+        return pd.DataFrame(columns=["year", "region_code", "value"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def deviation_of(value: float, values: pd.Series) -> float:
+    """50 + 10 · (value − mean) / sd of ``values`` (population sd): where ``value`` would sit on the
+    偏差値 scale of ``values``. NaN when ``value`` is missing or the values have no spread.
+
+    >>> deviation_of(3.0, pd.Series([1.0, 3.0]))
+    60.0
+    """
+    sd = values.std(ddof=0)
+    if not sd or pd.isna(value):
+        return float("nan")
+    return float(50 + 10 * (value - values.mean()) / sd)
+
+
+def __getattr__(name: str):
+    # Compatibility for callers written before the queries moved out of this module (the map page's
+    # callbacks and the benchmark import these from here): the orchestration now lives in
+    # metrics.service. Resolved on first use so importing this module stays query-free.
+    if name in ("indicator_view", "cached_view"):
+        from metrics import service
+
+        return getattr(service, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

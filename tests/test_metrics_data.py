@@ -11,7 +11,7 @@ import pytest
 from chiiki_cli import main
 from loaders.errors import DataError
 from metrics import service
-from metrics.findings import region_findings
+from metrics.service import region_findings
 
 
 @pytest.mark.parametrize(("measure", "year"), [("employees", 2021), ("establishments", 2021),
