@@ -9,6 +9,7 @@ import dash
 from dash import Dash, Input, Output, dcc, html
 
 from callbacks import (
+    api_callbacks,
     compare_callbacks,
     data_callbacks,
     index_callbacks,
@@ -30,6 +31,7 @@ PAGES = [
     ("industry", "/industry", "nav_industry", industry_callbacks.page_layout),
     ("index", "/index", "nav_index", index_callbacks.page_layout),
     ("data", "/data", "nav_data", data_callbacks.page_layout),
+    ("api", "/api", "nav_api", api_callbacks.page_layout),
 ]
 
 
@@ -37,6 +39,7 @@ def create_app() -> Dash:
     app = Dash(__name__, use_pages=True, pages_folder="", title="chiiki — 地域経済ダッシュボード",
                suppress_callback_exceptions=True, serve_locally=True, compress=True)
     routes.register(app)
+    api_callbacks.register(app)
     # plotly.js is the largest download; ask for it with the page instead of after the first render.
     app.index_string = app.index_string.replace(
         "{%css%}", '{%css%}\n        <link rel="preload" as="script" '

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.errors import DataError
+from metrics.views import NORMALISATIONS
 
 
 def _write_frame(df: pd.DataFrame, fmt: str, output: str | None) -> None:
@@ -78,16 +79,16 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from loaders import query
     from metrics import service
 
     cur = _cursor()
     if args.what == "indicator":
         if not args.id:
             raise DataError("export indicator needs an indicator id")
-        df = query.indicator_values(cur, args.id, year=args.year, level=args.level)
-        df = df.rename(columns={"region_name_ja": "region_name", "dataset_id": "dataset"})[
-            ["region_code", "region_name", "year", "value", "unit", "dataset"]]
+        # The same rows as the map's table and the API's /values (one function for all three).
+        df = service.values_table(cur, args.id, args.year, level=args.level, prefecture=args.prefecture,
+                                  normalisation=args.norm)
+        df = df.rename(columns={"region_name_ja": "region_name"}).drop(columns="region_name_en")
     elif args.what == "lq":
         df = service.lq_table(cur, args.measure, args.year, level=args.level, against=args.against)
         df = df.rename(columns={"region_name_ja": "region_name", "industry_name_ja": "industry"})[
@@ -182,6 +183,9 @@ def parser() -> argparse.ArgumentParser:
                    help="for lq")
     e.add_argument("--against", choices=["nation", "prefecture"], default="nation",
                    help="for lq of municipalities: the nation or their own prefecture")
+    e.add_argument("--prefecture", help="for indicator at municipality level: limit to a prefecture (01–47)")
+    e.add_argument("--norm", default="none", choices=NORMALISATIONS,
+                   help="for indicator: show as (default: the value as published)")
     e.add_argument("--indicators", help="for index: comma-separated indicator ids (default: the catalog's)")
     e.add_argument("--weights", help="for index: id=weight,… (default: equal)")
     e.add_argument("--format", choices=formats, default="csv")

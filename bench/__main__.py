@@ -77,7 +77,7 @@ def query_bench(repeats: int) -> dict:
     """The app's DuckDB queries (uncached) against the naive pandas read of the Parquet files."""
     from bench.baseline_app import naive_figure
     from loaders.store import get_store
-    from metrics.views import indicator_view
+    from metrics.service import indicator_view
 
     cur = get_store().cursor()
     cases = [(i, y, "prefecture") for i, y in scenarios.PREF_CHANGES] + \

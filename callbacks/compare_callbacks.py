@@ -104,7 +104,7 @@ def update(regions, ind, x, y, lang):
     b = build(state)
     empty = {"data": [], "layout": {}}
     return (b.get("bars", empty), b.get("series", empty), b.get("scatter", empty), b.get("rows", []), b["message"],
-            st.encode(state.values, KEYS, DEFAULTS))
+            st.encode(state.values, KEYS, DEFAULTS), compare_page.api_links(state["ind"], state["lang"]))
 
 
 def register(app: Dash) -> None:
@@ -114,7 +114,7 @@ def register(app: Dash) -> None:
     @app.callback(Output(ids.COMPARE_BARS, "figure"), Output(ids.COMPARE_SERIES, "figure"),
                   Output(ids.COMPARE_SCATTER, "figure"), Output(ids.COMPARE_TABLE, "data"),
                   Output("compare-message", "children"), Output(ids.URL_QUERY, "data", allow_duplicate=True),
-                  *inputs, prevent_initial_call=True)
+                  Output(ids.COMPARE_API, "children"), *inputs, prevent_initial_call=True)
     def _update(*args):
         return update(*args)
 

@@ -154,7 +154,7 @@ def register(app: Dash) -> None:
     @app.callback(Output(ids.INDEX_MAP, "figure"), Output(ids.INDEX_BAND, "figure"), Output(ids.INDEX_TABLE, "data"),
                   Output(ids.INDEX_NOTES, "children"), Output("index-message", "children"),
                   Output(ids.INDEX_WEIGHTS, "children"), Output(ids.URL_QUERY, "data", allow_duplicate=True),
-                  Output(index_page.INDEX_TITLE, "children"), Output(index_page.INDEX_ABOUT, "children"),
+                  Output(ids.INDEX_TITLE, "children"), Output(ids.INDEX_ABOUT, "children"),
                   Input(ids.INDEX_INDICATORS, "value"), Input({"type": "index-weight", "id": ALL}, "value"),
                   State({"type": "index-weight", "id": ALL}, "id"), State(ids.LANG, "data"),
                   prevent_initial_call=True)

@@ -71,7 +71,7 @@ def update(measure, year, sort, lang, region=""):
     years = service.lq_years(get_store().cursor(), state["measure"])
     return (b["heatmap"], b["map"], b["rows"], [{"label": str(y), "value": y} for y in years], state["year"],
             b["industries"], state["sort"], st.encode(state.values, KEYS, DEFAULTS),
-            industry_page.strength_rule(state["measure"], state["lang"]))
+            industry_page.rule_and_api(state["measure"], state["year"], state["lang"]))
 
 
 def register(app: Dash) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from functools import lru_cache
+from urllib.parse import urlencode
 
 import pandas as pd
 from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
@@ -11,13 +12,15 @@ from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
 from callbacks import state as st
 from callbacks.exports import register_image_export, send_frame
 from layouts import ids, map_page
+from layouts.api_page import api_link
 from layouts.common import not_loaded
 from layouts.i18n import t
 from loaders.errors import DataError
 from loaders.ssdse_items import THEMES
 from loaders.store import get_store
 from metrics import classify
-from metrics.views import allowed_normalisations, cached_view
+from metrics.service import cached_view
+from metrics.views import allowed_normalisations
 
 DEFAULTS = {"ind": "univ_students_per_1000", "year": None, "level": "prefecture", "pref": "", "norm": "none",
             "cls": "quantile", "k": 5, "bins": "", "pal": "viridis", "region": ""}
@@ -119,7 +122,10 @@ def _build(version: tuple, key: tuple) -> dict:
         except ValueError as exc:
             out["message"] = f"{t('fixed_breaks', lang)}: {exc}"
             edges = classify.breaks(view.table["value"], "quantile", v["k"])
-    out.update(view=view, source=map_page.source_line(row, lang),
+    api_query = urlencode({k: val for k, val in (("indicator", v["ind"]), ("year", v["year"]),
+                                                 ("level", v["level"]), ("prefecture", v["pref"]),
+                                                 ("norm", v["norm"])) if val not in (None, "", "none")})
+    out.update(view=view, source=[map_page.source_line(row, lang), " · ", api_link("/values", api_query, lang)],
                figure=map_page.map_figure(view, lang=lang, level=v["level"], edges=edges, palette=v["pal"],
                                           centre=centre),
                ranking=map_page.ranking_figure(view, lang=lang, level=v["level"], highlight=v["region"] or None),
@@ -231,10 +237,10 @@ def export_data(ind, year, level, pref, norm, lang, fmt: str):
     view = b["view"]
     unit = view.unit_en if lang == "en" else view.unit_ja
     df = view.table.assign(year=view.year, unit=unit, indicator_id=state["ind"])[
-        ["indicator_id", "region_code", "name_ja", "name_en", "year", "value", "unit", "rank", "raw"]]
+        ["indicator_id", "region_code", "name_ja", "name_en", "year", "value", "unit", "rank", "raw", "dataset"]]
     df = pd.concat([df, pd.DataFrame([{"indicator_id": state["ind"], "region_code": "00", "name_ja": "全国",
                                        "name_en": "Japan", "year": view.year, "value": view.national,
-                                       "unit": unit}])], ignore_index=True)
+                                       "unit": unit, "dataset": view.national_dataset}])], ignore_index=True)
     name = f"chiiki_{state['ind']}_{view.year}_{state['level']}"
     return send_frame(df, name, fmt)
 

@@ -18,6 +18,13 @@ def region_labels(regions: list[tuple[str, str, str, str]], aggregation: str, la
             for c, ja, en, level in regions}
 
 
+def api_links(indicator: str, lang: str) -> list:
+    """The view's data through the API: the comparison of the indicator across the 47 prefectures."""
+    from layouts.api_page import api_link
+
+    return [api_link("/compare", f"indicator={indicator}", lang)]
+
+
 def bars_figure(values: list[tuple[str, float | None]], meta: dict, year: int, lang: str) -> dict:
     unit = meta["unit_en"] if lang == "en" else meta["unit"]
     name = meta["name_en"] if lang == "en" else meta["name_ja"]
@@ -56,6 +63,7 @@ def layout(state, *, query: str, region_options: list[dict], indicator_options: 
                                                          value=state["y"], clearable=False), ids.COMPARE_Y),
         ], className="controls"),
         html.Div(message, id="compare-message"),
+        html.P(api_links(state["ind"], lang), id=ids.COMPARE_API, className="source"),
         export_bar(ids.COMPARE_EXPORT, lang),
         html.Div([graph(ids.COMPARE_BARS, bars, filename="chiiki-compare"),
                   graph(ids.COMPARE_SERIES, series, filename="chiiki-compare-series")], className="grid-2"),

@@ -9,6 +9,7 @@ from dash import dash_table, dcc, html
 from layouts import ids
 from layouts.common import control, notice, url_state
 from layouts.i18n import t
+from layouts.ids import API_PREFIX
 
 CATALOG_COLUMNS = [("id", "ID", "ID"), ("name_ja", "指標", "Indicator (ja)"), ("name_en", "Indicator", "Indicator"),
                    ("unit", "単位", "Unit"), ("status", "状態", "Status"), ("years", "年", "Years"),
@@ -78,6 +79,12 @@ def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[st
         html.Div(id=ids.DATA_UPLOAD_RESULT, role="status", **{"aria-live": "polite"}),
         html.P([html.A("data/templates/tidy_template.csv", href="/download/tidy_template.csv"), " — ",
                 "region, indicator_id, year, value, unit, source"]),
+        html.H2("API"),
+        html.P(["All figures are also served read-only over HTTP as JSON or CSV, with source and credit: "
+                if en else "すべての数値は HTTP（JSON / CSV、出典・クレジット付き）でも取得できます: ",
+                html.A(t("nav_api", lang), href=f"/api{'?lang=en' if en else ''}"), " · ",
+                html.A("OpenAPI", href=f"{API_PREFIX}/openapi.json"), " · ",
+                html.A(f"{API_PREFIX}/indicators", href=f"{API_PREFIX}/indicators")], id="data-api"),
         html.H2(t("downloads", lang)),
         html.Ul([html.Li(html.A("catalog.csv", href="/download/catalog.csv")),
                  html.Li(html.A("SOURCES.md", href="/download/SOURCES.md"))]),

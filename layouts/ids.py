@@ -81,6 +81,9 @@ INDUSTRY_TABLE = "industry-table"
 INDUSTRY_EXPORT = "industry-export"
 INDUSTRY_IMAGE_DONE = "industry-image-done"
 INDUSTRY_STRENGTH_RULE = "industry-strength-rule"
+COMPARE_API = "compare-api"
+INDEX_TITLE = "index-title"
+INDEX_ABOUT = "index-about"
 
 INDEX_NOTICE = "index-notice"
 INDEX_INDICATORS = "index-indicators"
@@ -92,3 +95,6 @@ INDEX_NOTES = "index-notes"
 INDEX_EXPORT = "index-export"
 INDEX_IMAGE_DONE = "index-image-done"
 PROFILE_DEVIATION_TABLE = "profile-deviation-table"
+
+# Where the open data API lives (routes in callbacks/api.py, links from every page view).
+API_PREFIX = "/api/v1"

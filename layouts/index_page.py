@@ -6,13 +6,11 @@ from __future__ import annotations
 from dash import dash_table, dcc, html
 
 from layouts import figures, ids
+from layouts.api_page import api_link
 from layouts.common import control, export_bar, graph, notice, url_state
 from layouts.i18n import t
 from loaders import study
 from metrics.index import Coverage
-
-INDEX_TITLE = "index-title"
-INDEX_ABOUT = "index-about"
 
 # This page's own wording, one lookup instead of inline language checks.
 TEXT = {
@@ -161,7 +159,7 @@ def layout(state, *, query: str, options: list[dict], chosen: list[str], weights
     lang = state["lang"]
     return html.Div([
         url_state(query, lang),
-        html.H1(title, id=INDEX_TITLE),
+        html.H1(title, id=ids.INDEX_TITLE),
         notice(state.notices, lang, ids.INDEX_NOTICE),
         html.Div([control(t("index_indicators", lang), dcc.Checklist(id=ids.INDEX_INDICATORS, options=options,
                                                                      value=chosen), ids.INDEX_INDICATORS),
@@ -170,6 +168,7 @@ def layout(state, *, query: str, options: list[dict], chosen: list[str], weights
                  className="controls"),
         html.Div(message, id="index-message"),
         html.Ul([html.Li(n) for n in notes], id=ids.INDEX_NOTES, className="source-line"),
+        html.P(api_link("/index", "", lang), className="source"),
         export_bar(ids.INDEX_EXPORT, lang),
         html.Div([graph(ids.INDEX_MAP, fig_map, filename="chiiki-index-map"),
                   graph(ids.INDEX_BAND, fig_band, filename="chiiki-index-bands")], className="grid-2"),
@@ -181,6 +180,6 @@ def layout(state, *, query: str, options: list[dict], chosen: list[str], weights
                                       {"id": "band", "name": t("rank_band", lang)},
                                       {"id": "tie", "name": tx("tie", lang)}],
                              style_cell={"textAlign": "left", "fontFamily": "inherit", "whiteSpace": "normal"}),
-        html.Div(about_section, id=INDEX_ABOUT, className="index-about"),
+        html.Div(about_section, id=ids.INDEX_ABOUT, className="index-about"),
         html.Span(id=ids.INDEX_IMAGE_DONE, className="visually-hidden"),
     ])

@@ -43,6 +43,13 @@ def source(measure: str, lang: str) -> str:
             "Source: Economic Census for Business Activity (via NSTAC SSDSE)")
 
 
+def rule_and_api(measure: str, year: int, lang: str) -> list:
+    """The strength rule and the API link of the view, shown under the table."""
+    from layouts.api_page import api_link
+
+    return [strength_rule(measure, lang), " · ", api_link("/lq", f"measure={measure}&year={year}", lang)]
+
+
 def heatmap_figure(table: pd.DataFrame, sort: str | None, measure: str, year: int, lang: str,
                    first: str | None = None) -> dict:
     """Heatmap sorted by one industry's LQ; ``first`` (a region code) is put on top to find it at once."""
@@ -124,7 +131,8 @@ def layout(state, *, query: str, years: list[int], industries: list[dict], heatm
                                {"id": "share", "name": "%"}, {"id": "lq", "name": "LQ"},
                                {"id": "strength", "name": "強み" if lang != "en" else "Strength"}],
                       style_cell={"textAlign": "left", "fontFamily": "inherit"})], className="grid-2"),
-        html.P(strength_rule(state["measure"], lang), className="source", id=ids.INDUSTRY_STRENGTH_RULE),
+        html.P(rule_and_api(state["measure"], state["year"], lang), className="source",
+               id=ids.INDUSTRY_STRENGTH_RULE),
         html.Span(id=ids.INDUSTRY_IMAGE_DONE, className="visually-hidden"),
         dcc.Store(id="industry-region", data=state["region"]),
     ])

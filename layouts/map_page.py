@@ -53,7 +53,8 @@ def map_figure(view, *, lang: str, level: str, edges: list[float] | None, palett
         geojson_url=GEOJSON[level], locations=tab["region_code"].tolist(), names=names, z=z, ranks=ranks,
         colour=colour, unit=unit, title=title(view.meta, unit, view.year, lang, level),
         source=source_line(view.meta, lang), hover_rank=t("rank", lang), hover_national=t("national", lang),
-        national=nat, height=height)
+        national=nat, height=height,
+        details=[f"{t('dataset', lang)}: {d}" if isinstance(d, str) else "" for d in tab["dataset"]])
 
 
 def ranking_figure(view, *, lang: str, level: str, highlight: str | None, limit: int = 60) -> dict:

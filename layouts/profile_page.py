@@ -8,6 +8,7 @@ import pandas as pd
 from dash import dash_table, dcc, html
 
 from layouts import figures, ids
+from layouts.api_page import api_link
 from layouts.common import control, export_bar, graph, notice, url_state
 from layouts.i18n import t
 from layouts.industry_page import strength_rule
@@ -144,6 +145,8 @@ def layout(state, *, query: str, prefectures: list[dict], region_name: str, card
                  className="controls"),
         html.H2(t("headline", lang)), cards,
         html.H2(t("findings", lang)), found,
+        html.P(api_link("/findings", f"region={state['region']}" + ("&lang=en" if lang == "en" else ""), lang),
+               className="source no-print"),
         export_bar(ids.PROFILE_EXPORT, lang),
         graph(ids.PROFILE_DEVIATION, deviation, filename="chiiki-profile", label=t("profile_chart", lang)),
         html.Details([html.Summary(t("table", lang)), deviation_table], className="no-print"),

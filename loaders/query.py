@@ -141,8 +141,27 @@ def nearest_values(cur: duckdb.DuckDBPyConnection, indicator_id: str, level: str
     return df.set_index("region_code")["value"]
 
 
-def national_value(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int) -> float:
-    """The nation's (code 00) value of one indicator and year; NaN when there is none."""
-    row = cur.execute("SELECT value FROM obs WHERE indicator_id = ? AND region_code = '00' AND year = ?",
+def national_value(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int) -> tuple[float, str | None]:
+    """The nation's (code 00) value of one indicator and year, and its dataset; (NaN, None) when none."""
+    row = cur.execute("SELECT value, dataset_id FROM obs WHERE indicator_id = ? AND region_code = '00' AND year = ?",
                       [indicator_id, year]).fetchone()
-    return float(row[0]) if row and row[0] is not None else float("nan")
+    return (float(row[0]), row[1]) if row and row[0] is not None else (float("nan"), None)
+
+
+def data_version(cur: duckdb.DuckDBPyConnection) -> str:
+    """A short fingerprint of the serving database's contents (bundled data and imports)."""
+    row = cur.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    return row[0][:16] if row else "unknown"
+
+
+def datasets(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every dataset with its publisher, edition, publication, licence and credit."""
+    return cur.execute("SELECT * FROM datasets ORDER BY dataset_id").df()
+
+
+def region_counts(cur: duckdb.DuckDBPyConnection, indicator_id: str) -> dict[str, int]:
+    """How many regions of each level have at least one value of an indicator."""
+    rows = cur.execute("""
+        SELECT r.level, count(DISTINCT o.region_code) FROM obs o JOIN regions r ON r.code = o.region_code
+        WHERE o.indicator_id = ? GROUP BY r.level""", [indicator_id]).fetchall()
+    return {level: int(n) for level, n in rows}

@@ -138,14 +138,78 @@ def indicator_view(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int 
     views.check_normalisation(meta, normalisation)
     vals = query.indicator_values(cur, indicator_id, year=year, level=level)
     year = int(vals["year"].iloc[0])
-    national_raw = float("nan")
+    national_raw, national_dataset = float("nan"), None
     if level != "prefecture" and not meta["additive"]:
-        national_raw = query.national_value(cur, indicator_id, year)
+        national_raw, national_dataset = query.national_value(cur, indicator_id, year)
     den = None
     if normalisation in views.DENOMINATORS:
         den = query.nearest_values(cur, views.DENOMINATORS[normalisation], level, year)
     return views.make_view(vals, query.regions(cur), meta, level=level, normalisation=normalisation,
-                           prefecture=prefecture, national_raw=national_raw, denominator=den)
+                           prefecture=prefecture, national_raw=national_raw, denominator=den,
+                           national_dataset=national_dataset)
+
+
+VALUE_COLUMNS = ["region_code", "region_name_ja", "region_name_en", "year", "value", "unit", "dataset"]
+
+
+def values_table(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int | None = None, *,
+                 level: str = "prefecture", prefecture: str | None = None,
+                 normalisation: str = "none") -> pd.DataFrame:
+    """The rows of one indicator as the CLI export and the API give them.
+
+    Columns :data:`VALUE_COLUMNS`; for prefectures 全国 (code 00) comes first, then the 47 in
+    display order; every row names the dataset (edition) its value came from. The values are the
+    map's (:func:`indicator_view`), so the page, the CLI and the API cannot disagree.
+    """
+    view = indicator_view(cur, indicator_id, year, level, normalisation, prefecture or None)
+    t = view.table
+    rows = pd.DataFrame({"region_code": t["region_code"], "region_name_ja": t["name_ja"],
+                         "region_name_en": t["name_en"], "year": view.year, "value": t["value"],
+                         "unit": view.unit_ja, "dataset": t["dataset"]})
+    if level == "prefecture":
+        nation = pd.DataFrame([{"region_code": "00", "region_name_ja": "全国", "region_name_en": "Japan",
+                                "year": view.year, "value": view.national, "unit": view.unit_ja,
+                                "dataset": view.national_dataset}])
+        rows = pd.concat([nation, rows], ignore_index=True)
+    return rows[VALUE_COLUMNS].astype({"year": "int64", "value": "float64"})
+
+
+def catalog_table(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The catalog as the API lists it: ids, names, units, definitions, status, years, source, credit."""
+    cols = ["id", "name_ja", "name_en", "unit", "unit_en", "theme", "kind", "definition_ja", "definition_en",
+            "status", "prefecture_years", "municipality_years", "higher_is_better", "aggregation", "source_ja",
+            "source_en", "credit"]
+    df = query.catalog(cur)[cols].sort_values("id").reset_index(drop=True)
+    for col in ("prefecture_years", "municipality_years"):
+        df[col] = df[col].map(lambda ys: [int(y) for y in ys] if hasattr(ys, "__len__") else [])
+    df["higher_is_better"] = df["higher_is_better"].astype(object).where(df["higher_is_better"].notna(), None)
+    return df
+
+
+def indicator_detail(cur: duckdb.DuckDBPyConnection, indicator_id: str) -> dict:
+    """One catalog row with the datasets it comes from and how many regions have it at each level."""
+    row = catalog_table(cur).set_index("id").loc[[query.indicator(cur, indicator_id)["id"]]].reset_index()
+    out = row.iloc[0].to_dict()
+    wanted = [d for d in (query.indicator(cur, indicator_id)["dataset_ids"] or "").split(",") if d]
+    datasets = query.datasets(cur)
+    cols = ["dataset_id", "title_ja", "title_en", "publisher_ja", "publisher_en", "edition", "published", "credit",
+            "licence_ja", "licence_en"]
+    out["datasets"] = datasets[datasets["dataset_id"].isin(wanted)][cols].to_dict("records")
+    out["regions"] = query.region_counts(cur, indicator_id)
+    return out
+
+
+REGION_COLUMNS = ["code", "level", "name_ja", "name_en", "prefecture_code", "block_code", "metro_code"]
+
+
+def region_table(cur: duckdb.DuckDBPyConnection, level: str = "prefecture") -> pd.DataFrame:
+    """Regions of one level (``group`` = 全国, blocks, 三大都市圏 and its areas, 地方圏) in display order."""
+    levels = {"prefecture": ("prefecture",), "municipality": ("municipality",),
+              "group": ("nation", "block", "metro")}
+    if level not in levels:
+        raise DataError(f"unknown level {level!r}; expected one of {', '.join(levels)}")
+    r = query.regions(cur)
+    return r[r["level"].isin(levels[level])][REGION_COLUMNS].reset_index(drop=True)
 
 
 def series(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str]) -> pd.DataFrame:
@@ -387,6 +451,19 @@ cached_findings = per_version(64)(_findings)
 cached_peers = per_version(64)(region_peers)
 cached_index = per_version(64)(_index)
 _cached_view = per_version(512)(indicator_view)
+
+
+def _values(cur, indicator_id, year, level, prefecture, normalisation):
+    return values_table(cur, indicator_id, year, level=level, prefecture=prefecture, normalisation=normalisation)
+
+
+def _lq(cur, measure, year, level, against):
+    return lq_table(cur, measure, year, level=level, against=against)
+
+
+# Keyword-only parameters cannot go through the positional memo, hence the small adapters.
+cached_values_table = per_version(256)(_values)
+cached_lq_level = per_version(64)(_lq)
 
 
 def cached_view(version: tuple, indicator_id: str, year: int | None, level: str, normalisation: str,

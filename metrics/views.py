@@ -31,12 +31,13 @@ COUNT_ONLY = ("per_1000", "per_km2", "share")
 class View:
     """Values of one indicator as shown."""
 
-    table: pd.DataFrame      # region_code, name_ja, name_en, prefecture_code, raw, value, rank
+    table: pd.DataFrame      # region_code, name_ja, name_en, prefecture_code, raw, value, rank, dataset
     national: float          # the national value after the same normalisation (NaN if none)
     unit_ja: str
     unit_en: str
     year: int
     meta: dict
+    national_dataset: str | None = None   # the edition the national value came from
 
 
 def allowed_normalisations(meta: dict) -> tuple[str, ...]:
@@ -55,7 +56,7 @@ def check_normalisation(meta: dict, normalisation: str) -> None:
 
 def make_view(values: pd.DataFrame, regions: pd.DataFrame, meta: dict, *, level: str = "prefecture",
               normalisation: str = "none", prefecture: str | None = None, national_raw: float = float("nan"),
-              denominator: pd.Series | None = None) -> View:
+              denominator: pd.Series | None = None, national_dataset: str | None = None) -> View:
     """Values for a map, ranking and table, from what the query layer returned.
 
     Parameters
@@ -74,6 +75,11 @@ def make_view(values: pd.DataFrame, regions: pd.DataFrame, meta: dict, *, level:
         indicator it is the sum of all municipalities (so shares add to 100 % within one source).
     denominator : Series, optional
         For ``per_1000`` / ``per_km2``: population / area in ha per region code, including 00.
+    national_dataset : str, optional
+        The dataset of ``national_raw``.
+
+    The table keeps each value's ``dataset`` (the edition it came from), and the view the
+    national value's, so every map hover and export row can name its source edition.
 
     Ranks are among the regions shown, 1 = best by the catalog's direction (largest first without
     one). A zero or missing denominator gives a missing value, never 0.
@@ -81,14 +87,20 @@ def make_view(values: pd.DataFrame, regions: pd.DataFrame, meta: dict, *, level:
     check_normalisation(meta, normalisation)
     year = int(values["year"].iloc[0])
     regions = regions.set_index("code")[["name_ja", "name_en", "prefecture_code"]]
-    t = values[values["region_code"] != "00"][["region_code", "value"]].rename(columns={"value": "raw"})
+    if "dataset_id" not in values:
+        values = values.assign(dataset_id=None)
+    t = values[values["region_code"] != "00"][["region_code", "value", "dataset_id"]].rename(
+        columns={"value": "raw", "dataset_id": "dataset"})
     if level == "prefecture":
-        nat = values.loc[values["region_code"] == "00", "value"]
-        nat_raw = float(nat.iloc[0]) if len(nat) else float("nan")
+        nat = values.loc[values["region_code"] == "00"]
+        nat_raw = float(nat["value"].iloc[0]) if len(nat) else float("nan")
+        nat_dataset = nat["dataset_id"].iloc[0] if len(nat) else None
     elif meta["additive"]:
         nat_raw = float(t["raw"].sum(min_count=1))
+        nat_dataset = "Σ municipalities"
     else:
         nat_raw = float(national_raw)
+        nat_dataset = national_dataset
     if prefecture:
         if prefecture not in regions.index or level != "municipality":
             raise DataError(f"a prefecture filter needs level=municipality and a code 01–47, got {prefecture!r}")
@@ -103,6 +115,9 @@ def make_view(values: pd.DataFrame, regions: pd.DataFrame, meta: dict, *, level:
         t["value"] = compare.ratio(t["raw"], t["region_code"].map(den), scale)
         national = compare.ratio(nat_raw, den.get("00", np.nan), scale)
         unit_ja, unit_en = f"{unit_ja}{suffix_ja}", f"{unit_en}{suffix_en}"
+        per = f" ÷ {DENOMINATORS[normalisation]} (nearest year)"
+        t["dataset"] = t["dataset"].map(lambda d: None if d is None else f"{d}{per}")
+        nat_dataset = None if nat_dataset is None else f"{nat_dataset}{per}"
     elif normalisation in ("share", "relative"):
         t["value"] = compare.ratio(t["raw"], pd.Series(nat_raw, index=t.index), 100.0)
         national = 100.0
@@ -117,7 +132,7 @@ def make_view(values: pd.DataFrame, regions: pd.DataFrame, meta: dict, *, level:
     hib = None if hib is None or pd.isna(hib) else bool(hib)
     t["rank"] = compare.rank(t["value"], hib)
     return View(table=t.reset_index(drop=True), national=float(national), unit_ja=unit_ja, unit_en=unit_en,
-                year=year, meta=meta)
+                year=year, meta=meta, national_dataset=nat_dataset)
 
 
 # The indicator whose nearest-year value divides a count for each per-unit normalisation.
@@ -165,14 +180,3 @@ def deviation_of(value: float, values: pd.Series) -> float:
     if not sd or pd.isna(value):
         return float("nan")
     return float(50 + 10 * (value - values.mean()) / sd)
-
-
-def __getattr__(name: str):
-    # Compatibility for callers written before the queries moved out of this module (the map page's
-    # callbacks and the benchmark import these from here): the orchestration now lives in
-    # metrics.service. Resolved on first use so importing this module stays query-free.
-    if name in ("indicator_view", "cached_view"):
-        from metrics import service
-
-        return getattr(service, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -80,7 +80,9 @@ def test_map_layout_has_figure_table_and_source():
     assert len(trace["locations"]) == 47 and len(trace["z"]) == 47
     rows = find(tree, ids.MAP_TABLE).data
     assert rows[0]["region"] == "京都府" and rows[0]["rank"] == 1
-    assert "国土数値情報" in find(tree, ids.MAP_SOURCE).children
+    source = find(tree, ids.MAP_SOURCE).children
+    assert "国土数値情報" in source[0]
+    assert source[2].href == "/api/v1/values?indicator=univ_students_per_1000&year=2022&level=prefecture"
 
 
 def test_map_indicator_change_sends_a_small_patch():
@@ -177,9 +179,10 @@ def test_profile_bad_region_notice():
 
 
 def test_compare_update_groups_from_components():
-    bars, series, scatter, rows, message, query = compare_callbacks.update(
+    bars, series, scatter, rows, message, query, api = compare_callbacks.update(
         ["13", "metro-all", "non-metro"], "univ_students_per_1000", "ict_employee_share", "aging_rate", "ja")
     assert message is None and [r["region"] for r in rows] == ["東京都", "三大都市圏", "地方圏"]
+    assert api[0].href == "/api/v1/compare?indicator=univ_students_per_1000"
     assert bars["data"][0]["y"][0] > bars["data"][0]["y"][2]
     assert [s["name"] for s in series["data"]] == ["東京都", "三大都市圏", "地方圏"]
     assert series["data"][0]["x"][0] == 2011
@@ -191,7 +194,8 @@ def test_industry_update_sorts_and_maps():
     heat, lq_map, rows, years, year, industries, sort, query, rule = industry_callbacks.update(
         "value_added", None, "sna-03", "en")
     assert year == 2022 and sort == "sna-03" and years[0]["value"] == 2011 and len(industries) == 16
-    assert rule.startswith("Strength = LQ ≥ 1.2") and "employees" not in rule   # no size floor for value added
+    assert rule[0].startswith("Strength = LQ ≥ 1.2") and "employees" not in rule[0]   # no size floor for VA
+    assert rule[2].href == "/api/v1/lq?measure=value_added&year=2022"
     assert heat["data"][0]["y"][0] == rows[0]["region"]
     assert lq_map["data"][0]["zmid"] == 1.0
     assert "measure=value_added" in query
@@ -199,7 +203,7 @@ def test_industry_update_sorts_and_maps():
 
 def test_index_update_with_weights():
     wid = [{"type": "index-weight", "id": i} for i in ("univ_students_per_1000", "ict_employee_share")]
-    fig_map, band, rows, notes, message, weights, query = index_callbacks.update(
+    fig_map, band, rows, notes, message, weights, query, _title, _about = index_callbacks.update(
         ["univ_students_per_1000", "ict_employee_share"], [2, 1], wid, "ja")
     assert message is None and len(rows) == 47
     assert len(fig_map["data"][0]["locations"]) == 47 and len(band["data"][0]["y"]) == 47

@@ -241,3 +241,16 @@ def test_profile_marks_unweighted_group_means():
     assert any(k.startswith("Prefectural income per person (2015 base)") and not k.endswith("＊") for k in rows)
     fig = profile_page.deviation_figure(dev, "Tokyo", "en", {"nation": "Japan", "block": "Kanto", "group": "Metro"})
     assert "unweighted means" in fig["layout"]["annotations"][0]["text"]
+
+
+def test_map_hover_and_export_name_the_dataset():
+    from callbacks import map_callbacks
+
+    state = map_callbacks.parse({"ind": "H5614", "year": "2019"})
+    b = map_callbacks.build(state)
+    trace = b["figure"]["data"][0]
+    miyagi = trace["customdata"][trace["locations"].index("04")]
+    assert miyagi[1] == "データ: ssdse-b-2025" and "%{customdata[1]}" in trace["hovertemplate"]
+    assert b["view"].table.set_index("region_code").loc["04", "dataset"] == "ssdse-b-2025"
+    per_person = map_callbacks.build(map_callbacks.parse({"ind": "C2208", "norm": "per_1000"}))["view"]
+    assert per_person.table["dataset"].str.endswith("÷ A1101 (nearest year)").all()

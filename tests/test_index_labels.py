@@ -207,11 +207,11 @@ def _find(node, ident):
 ])
 def test_page_title_and_proxy_explanations(lang, title, links):
     from callbacks import index_callbacks
-    from layouts import index_page
+    from layouts import ids
 
     tree = index_callbacks.page_layout(lang=lang)
-    assert _find(tree, index_page.INDEX_TITLE).children == title
-    about = " ".join(_texts(_find(tree, index_page.INDEX_ABOUT)))
+    assert _find(tree, ids.INDEX_TITLE).children == title
+    about = " ".join(_texts(_find(tree, ids.INDEX_ABOUT)))
     assert about.count(links) == 2                             # one sentence per proxy
     for s in study.STUDY_INDICATORS:
         assert (s.name_en if lang == "en" else s.name_ja) in about
