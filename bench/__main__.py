@@ -54,6 +54,24 @@ def latency(port: int, requests: list[bytes], repeats: int, warmup: int = 2) -> 
             "bytes_median": int(statistics.median(sizes)), "bytes_max": max(sizes), "carries_coordinates": coords}
 
 
+def api_latency(port: int, paths: list[str], repeats: int, warmup: int = 2) -> dict:
+    """Sequential GETs of API URLs after warm-up rounds (each worker fills its memo once)."""
+    for _ in range(warmup):
+        for path in paths:
+            _, status, _ = get(port, path)
+            assert status == 200, (status, path)
+    times, sizes = [], []
+    for _ in range(repeats):
+        for path in paths:
+            elapsed, status, size = get(port, path)
+            assert status == 200, (status, path)
+            times.append(elapsed)
+            sizes.append(size)
+    return {"n": len(times), "p50_ms": round(statistics.median(times) * 1000, 2),
+            "p95_ms": round(pct(times, 0.95) * 1000, 2), "max_ms": round(max(times) * 1000, 2),
+            "bytes_median": int(statistics.median(sizes))}
+
+
 def throughput(port: int, requests: list[bytes], total: int, threads: int = 4) -> float:
     done = []
     lock = threading.Lock()
@@ -158,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         # Four warm-up rounds: with two workers, each must have seen each view once to be "warm".
         result["profile"] = latency(port, scenarios.profile_requests(port), max(1, repeats // 2), warmup=4)
         result["compare"] = latency(port, scenarios.compare_requests(port), max(1, repeats // 2), warmup=4)
+        result["api_values"] = api_latency(port, scenarios.API_VALUES, repeats * 3, warmup=4)
+        result["api_muni_lq"] = api_latency(port, scenarios.API_MUNI_LQ, repeats, warmup=4)
         result["recolours_per_s"] = throughput(port, pref, 200 if args.short else 1000)
         everything = pref + muni + scenarios.profile_requests(port) + scenarios.compare_requests(port)
         result["load"] = run_load(port, everything, users=users, seconds=seconds)
@@ -199,6 +219,7 @@ def budget_checks(r: dict) -> list[dict]:
         ("callback p95, municipal map (ms)", r["map_municipality"]["p95_ms"], b["callback_p95_ms"], "<="),
         ("callback p95, region profile (ms)", r["profile"]["p95_ms"], b["callback_p95_ms"], "<="),
         ("callback p95, compare (ms)", r["compare"]["p95_ms"], b["callback_p95_ms"], "<="),
+        ("API p95, prefecture values, 2 workers (ms)", r["api_values"]["p95_ms"], b["api_values_p95_ms"], "<="),
         ("recolours per second, 2 workers", r["recolours_per_s"], b["recolours_per_s"], ">="),
         ("bytes per change, prefectures", r["map_prefecture"]["bytes_max"], b["change_bytes_prefecture"], "<="),
         ("bytes per change, municipalities", r["map_municipality"]["bytes_max"], b["change_bytes_municipality"], "<="),
@@ -249,6 +270,12 @@ def markdown(r: dict) -> str:
         f"{r['baseline_recolours_per_s']} | {r['recolours_per_s'] / max(r['baseline_recolours_per_s'], 0.1):.1f}× |",
         f"| region profile page, p50 / p95 (ms) | {r['profile']['p50_ms']} / {r['profile']['p95_ms']} | | |",
         f"| compare update, p50 / p95 (ms) | {r['compare']['p50_ms']} / {r['compare']['p95_ms']} | | |",
+        f"| API /values, prefectures, p50 / p95 (ms); ratio to the map callback p95 | {r['api_values']['p50_ms']} / "
+        f"{r['api_values']['p95_ms']} | map callback p95 {mp['p95_ms']} | "
+        f"{r['api_values']['p95_ms'] / max(mp['p95_ms'], 0.01):.2f} |",
+        f"| API /lq, municipalities, p50 / p95 (ms); ratio to the municipal map callback p95 | "
+        f"{r['api_muni_lq']['p50_ms']} / {r['api_muni_lq']['p95_ms']} | map callback p95 {mm['p95_ms']} | "
+        f"{r['api_muni_lq']['p95_ms'] / max(mm['p95_ms'], 0.01):.2f} |",
         f"| DuckDB view query, p50 / p95 (ms) | {r['queries']['p50_ms']} / {r['queries']['p95_ms']} | "
         f"{r['queries']['baseline_p50_ms']} (pandas + inline figure, p50) | |",
         f"| cold start to first served page (s) | {r['first_page_s']} | {r['baseline_cold_start_s']} (ready) | |",

@@ -48,3 +48,9 @@ def baseline_requests(port: int, level: str) -> list[bytes]:
     changes = PREF_CHANGES if level == "prefecture" else MUNI_CHANGES
     return [payload(dep, {"b-ind.value": ind, "b-year.value": str(year), "b-level.value": level}, {},
                     ["b-ind.value"]) for ind, year in changes]
+
+
+# The open data API: prefecture values (the budgeted query) and municipal location quotients.
+API_VALUES = [f"/api/v1/values?indicator={ind}&year={year}" for ind, year in PREF_CHANGES]
+API_MUNI_LQ = [f"/api/v1/lq?measure={m}&level=municipality&against={a}"
+               for m in ("employees", "establishments") for a in ("nation", "prefecture")]

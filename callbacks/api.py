@@ -136,8 +136,11 @@ def _respond(frame: pd.DataFrame, meta: dict, params: dict[str, str]) -> Respons
         resp = Response(to_csv(frame).encode("utf-8"), mimetype="text/csv")
         resp.headers["Content-Disposition"] = "inline; filename=chiiki.csv"
     else:
-        resp = Response(json.dumps({"data": records(frame), "meta": _plain(meta)}, ensure_ascii=False),
-                        mimetype="application/json")
+        # pandas writes the rows in C (31,000 municipal LQ rows in tens of ms, not seconds); 15
+        # significant digits keep every published figure exact.
+        data = frame.to_json(orient="records", force_ascii=False, double_precision=15)
+        meta_json = json.dumps(_plain(meta), ensure_ascii=False)
+        resp = Response(f'{{"data": {data}, "meta": {meta_json}}}', mimetype="application/json")
     _gzip(resp)
     resp.headers["ETag"] = etag
     resp.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
@@ -153,7 +156,8 @@ def _gzip(resp: Response) -> None:
     body = resp.get_data()
     if len(body) < 500:
         return
-    resp.set_data(gzip.compress(body, 6))
+    # Level 1 for big bodies: most of the saving for a fraction of the time.
+    resp.set_data(gzip.compress(body, 6 if len(body) < 200_000 else 1))
     resp.headers["Content-Encoding"] = "gzip"
 
 
@@ -218,7 +222,7 @@ def index(params: dict[str, str], _path: dict) -> tuple[pd.DataFrame, dict]:
 
 
 def findings(params: dict[str, str], _path: dict) -> tuple[pd.DataFrame, dict]:
-    frame = service.findings_table(get_store().cursor(), params["region"], params.get("lang", "ja"))
+    frame = service.cached_findings_table(params["region"], params.get("lang", "ja"))
     return frame, {"source": "chiiki findings from the catalog's sources; each finding names its year and source",
                    "credit": "see each finding"}
 

@@ -385,8 +385,12 @@ def region_findings(cur: duckdb.DuckDBPyConnection, region: str) -> list[finding
 
 
 def findings_table(cur: duckdb.DuckDBPyConnection, region: str, lang: str = "ja") -> pd.DataFrame:
-    """The findings of a prefecture as rows: kind, subject, text (in ``lang``), numbers (a dict)."""
-    found = region_findings(cur, region)
+    """The findings of a prefecture as rows: kind, subject, text (in ``lang``), numbers (a dict).
+
+    Uses the memoised findings (:data:`cached_findings`), so the API and the CLI pay for the shared
+    tables once per data version, like the page.
+    """
+    found = cached_findings(region)
     return pd.DataFrame([dict(kind=f.kind, subject=f.subject, text=f.text_en if lang == "en" else f.text_ja,
                               numbers=f.numbers) for f in found], columns=["kind", "subject", "text", "numbers"])
 
@@ -464,6 +468,7 @@ def _lq(cur, measure, year, level, against):
 # Keyword-only parameters cannot go through the positional memo, hence the small adapters.
 cached_values_table = per_version(256)(_values)
 cached_lq_level = per_version(64)(_lq)
+cached_findings_table = per_version(128)(findings_table)
 
 
 def cached_view(version: tuple, indicator_id: str, year: int | None, level: str, normalisation: str,

@@ -131,6 +131,21 @@ def test_index_page(duo):
     assert console_errors(duo) == []
 
 
+def test_api_page_and_a_link_from_a_view(duo):
+    open_page(duo, "/api?lang=en", "#api-page")
+    text = duo.find_element("#api-page").text
+    for path in ("/api/v1/values", "/api/v1/lq", "/api/v1/compare", "/api/v1/index", "/api/v1/findings"):
+        assert f"GET {path}" in text
+    assert "curl '" in text and "credit" in text
+    open_page(duo, "/industry?measure=employees&year=2021", "#industry-strength-rule a.api-link")
+    link = duo.find_element("#industry-strength-rule a.api-link")
+    assert link.text == "このデータをAPIで"
+    assert link.get_attribute("href").endswith("/api/v1/lq?measure=employees&year=2021")
+    duo.driver.get(link.get_attribute("href"))
+    assert '"data"' in duo.driver.page_source and '"credit"' in duo.driver.page_source
+    assert console_errors(duo) == []
+
+
 def test_presentation_mode_hides_chrome_and_steps_with_arrows(duo):
     open_page(duo, "/map?ind=univ_students_per_1000&present=1", "#map-graph .choroplethlayer path")
     wait_for(duo, lambda: "presenting" in duo.find_element("body").get_attribute("class"))
