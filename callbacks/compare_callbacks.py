@@ -13,6 +13,7 @@ from layouts import compare_page, ids
 from layouts.common import not_loaded
 from layouts.figures import lines
 from layouts.i18n import t
+from loaders import query
 from loaders.store import get_store
 from metrics import service
 
@@ -22,9 +23,9 @@ KEYS = ["regions", "ind", "x", "y", "lang", "present"]
 
 
 def region_codes() -> list[tuple[str, str, str, str]]:
-    return get_store().cursor().execute(
-        "SELECT code, name_ja, name_en, level FROM regions WHERE level <> 'municipality' ORDER BY sort_order"
-    ).fetchall()
+    r = query.regions(get_store().cursor())
+    r = r[r["level"] != "municipality"]
+    return list(zip(r["code"], r["name_ja"], r["name_en"], r["level"], strict=True))
 
 
 def loaded_prefecture_indicators() -> list[str]:

@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, State, html
 from callbacks import state as st
 from layouts import ids
 from layouts.data_page import catalog_rows, filter_catalog, layout
+from loaders import query
 from loaders.errors import DataError
 from loaders.ssdse_items import THEMES
 from loaders.store import get_store
@@ -20,7 +21,7 @@ MAX_UPLOAD = 50 * 1024 * 1024
 
 def page_layout(**params):
     state = st.parse(params, {})
-    datasets = get_store().cursor().execute("SELECT * FROM datasets ORDER BY dataset_id").df()
+    datasets = query.datasets(get_store().cursor())
     return layout(state, st.catalog(), datasets, THEMES)
 
 

@@ -165,8 +165,7 @@ def page_layout(**params):
     cat = st.catalog()
     row = st.catalog_row(state["ind"])
     b = build(state)
-    regions = get_store().cursor().execute(
-        "SELECT code, name_ja, name_en FROM regions WHERE level = 'prefecture' ORDER BY code").fetchall()
+    regions = st.prefectures()
     return map_page.layout(
         state, query=encode(state),
         options=map_page.indicator_options(cat, lang, THEMES), years=st.years_of(row, state["level"]),

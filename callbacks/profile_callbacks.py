@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from callbacks import state as st
 from callbacks.exports import register_image_export
 from layouts import ids, profile_page
+from loaders import query
 from loaders.store import get_store
 from metrics import lq, service
 
@@ -31,8 +32,7 @@ def parse(params: dict) -> st.State:
 
 
 def names(lang: str) -> dict[str, str]:
-    rows = get_store().cursor().execute("SELECT code, name_ja, name_en FROM regions").fetchall()
-    return {c: (en if lang == "en" and en else ja) for c, ja, en in rows}
+    return service.region_names(get_store().cursor(), lang)
 
 
 def headline_cards(region: str) -> list[dict]:
@@ -64,7 +64,8 @@ def _deviation(version: tuple, region: str) -> pd.DataFrame:
 
 def series_figure(indicator: str, region: str, lang: str) -> dict:
     cur = get_store().cursor()
-    block, metro = cur.execute("SELECT block_code, metro_code FROM regions WHERE code = ?", [region]).fetchone()
+    reg = query.region(cur, region)
+    block, metro = reg["block_code"], reg["metro_code"]
     group = "non-metro" if metro == "non-metro" else "metro-all"
     s = service.series(cur, indicator, [region, "00", block, group])
     return profile_page.series_figure(s, names(lang), st.catalog_row(indicator), lang)
@@ -81,7 +82,8 @@ def _page(version: tuple, region: str, series: str, lang: str, present: bool, no
     state = st.State({"region": region, "series": series, "lang": lang, "present": present}, list(notices))
     nm = names(lang)
     cur = get_store().cursor()
-    block, metro = cur.execute("SELECT block_code, metro_code FROM regions WHERE code = ?", [region]).fetchone()
+    reg = query.region(cur, region)
+    block, metro = reg["block_code"], reg["metro_code"]
     labels = {"nation": nm["00"], "block": nm[block], "group": nm["non-metro" if metro == "non-metro" else "metro-all"]}
     lq_rows = service.cached_lq_table("employees", None)
     lq_rows = lq_rows[lq_rows["region_code"] == region]

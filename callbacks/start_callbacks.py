@@ -6,7 +6,7 @@ import json
 
 from callbacks import state as st
 from layouts import start_page
-from loaders.store import data_dir, get_store
+from loaders.store import data_dir
 
 
 def page_layout(**params):
@@ -14,8 +14,7 @@ def page_layout(**params):
     manifest = json.loads((data_dir() / "manifest.json").read_text(encoding="utf-8"))
     cat = st.catalog()
     loaded = int((cat["status"] == "loaded").sum())
-    prefs = get_store().cursor().execute(
-        "SELECT code, name_ja, name_en FROM regions WHERE level = 'prefecture' ORDER BY code").fetchall()
+    prefs = st.prefectures()
     return start_page.layout(state, manifest, loaded, len(cat) - loaded, prefs)
 
 

@@ -27,6 +27,13 @@ class State:
         return self.values.get(key, default)
 
 
+def prefectures() -> list[tuple[str, str, str]]:
+    """(code, name_ja, name_en) of the 47 prefectures in code order, for pickers."""
+    r = query.regions(get_store().cursor())
+    r = r[r["level"] == "prefecture"].sort_values("code")
+    return list(zip(r["code"], r["name_ja"], r["name_en"], strict=True))
+
+
 def first(value) -> str | None:
     """Dash passes repeated query keys as lists; take the first, as text."""
     if isinstance(value, list | tuple):
