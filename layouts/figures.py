@@ -9,11 +9,21 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale, sample_colorscale
 
 # Colour-blind-safe sequential scales and diverging scales (ColorBrewer / matplotlib families).
 SEQUENTIAL = {"viridis": "Viridis", "cividis": "Cividis", "blues": "Blues", "ylgnbu": "YlGnBu"}
 DIVERGING = {"puor": "PuOr", "rdbu": "RdBu"}
+# plotly.js knows only these names, case-sensitively, and silently draws its default for any other
+# (it has no "PuOr"): every scale the app sends is therefore an explicit list of [position, colour].
+PLOTLYJS_NAMED_SCALES = frozenset({"Greys", "YlGnBu", "Greens", "YlOrRd", "Bluered", "RdBu", "Reds", "Blues",
+                                   "Picnic", "Rainbow", "Portland", "Jet", "Hot", "Blackbody", "Earth", "Electric",
+                                   "Viridis", "Cividis"})
+
+
+def explicit_scale(name: str) -> list[list]:
+    """A named scale (resolved by plotly.py, which knows ColorBrewer's) as [[position, colour], …]."""
+    return [[float(p), c] for p, c in get_colorscale(name)]
 NO_DATA = "#d9d9d9"
 FONT = "Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 
@@ -71,7 +81,7 @@ def colour_spec(values, *, edges: list[float] | None, palette: str, centre: floa
         v = np.asarray([x for x in values if x is not None and math.isfinite(x)], dtype="float64")
         span = float(np.max(np.abs(v - centre))) if v.size else 1.0
         span = span or 1.0
-        return {"colorscale": DIVERGING.get(palette, "PuOr"), "zmid": _num(centre), "zmin": _num(centre - span),
+        return {"colorscale": explicit_scale(DIVERGING.get(palette, "PuOr")), "zmid": _num(centre), "zmin": _num(centre - span),
                 "zmax": _num(centre + span), "reversescale": False, "colorbar": {"tickvals": None}}
     scale, lo, hi = stepped_colorscale(edges or [0, 1], palette)
     ticks = [_num(e) for e in (edges or [])]
@@ -189,7 +199,7 @@ def heatmap(*, z: list[list], x: list[str], y: list[str], title: str, source: st
     ticks = [0.25, 0.5, 1, 2, 4]
     hover = "%{y} × %{x}<br>%{text}<extra></extra>" if text is not None else \
         "%{y} × %{x}<br>LQ %{customdata:.2f}<extra></extra>"
-    data = [{"type": "heatmap", "z": [numbers(r) for r in zlog], "x": x, "y": y, "colorscale": "PuOr",
+    data = [{"type": "heatmap", "z": [numbers(r) for r in zlog], "x": x, "y": y, "colorscale": explicit_scale("PuOr"),
              "zmid": 0, "zmin": -2, "zmax": 2, "customdata": [numbers(r) for r in z],
              **({"text": text} if text is not None else {}), "hovertemplate": hover,
              "colorbar": {"title": {"text": colorbar}, "tickvals": [math.log2(t) for t in ticks],
