@@ -7,6 +7,7 @@ from dash import dash_table, dcc, html
 from layouts import figures, ids
 from layouts.common import control, export_bar, graph, notice, url_state
 from layouts.i18n import t
+from layouts.numbers import TABLE_FORMAT
 
 GROUP_LEVELS = ("block", "metro")
 
@@ -70,7 +71,7 @@ def layout(state, *, query: str, region_options: list[dict], indicator_options: 
         dash_table.DataTable(id=ids.COMPARE_TABLE, data=rows, sort_action="native",
                              columns=[{"id": "region", "name": t("region", lang)},
                                       {"id": "value", "name": t("value", lang), "type": "numeric",
-                                       "format": {"specifier": ",.4~g"}}],
+                                       "format": {"specifier": TABLE_FORMAT}}],
                              style_cell={"textAlign": "left", "fontFamily": "inherit"}),
         graph(ids.COMPARE_SCATTER, scatter, filename="chiiki-scatter"),
         html.Span(id=ids.COMPARE_IMAGE_DONE, className="visually-hidden"),

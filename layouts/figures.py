@@ -11,6 +11,8 @@ import math
 import numpy as np
 from plotly.colors import get_colorscale, sample_colorscale
 
+from layouts.numbers import AXIS_FORMAT, TABLE_FORMAT, plain
+
 # Colour-blind-safe sequential scales and diverging scales (ColorBrewer / matplotlib families).
 SEQUENTIAL = {"viridis": "Viridis", "cividis": "Cividis", "blues": "Blues", "ylgnbu": "YlGnBu"}
 DIVERGING = {"puor": "PuOr", "rdbu": "RdBu"}
@@ -81,34 +83,40 @@ def colour_spec(values, *, edges: list[float] | None, palette: str, centre: floa
         v = np.asarray([x for x in values if x is not None and math.isfinite(x)], dtype="float64")
         span = float(np.max(np.abs(v - centre))) if v.size else 1.0
         span = span or 1.0
-        return {"colorscale": explicit_scale(DIVERGING.get(palette, "PuOr")), "zmid": _num(centre), "zmin": _num(centre - span),
-                "zmax": _num(centre + span), "reversescale": False, "colorbar": {"tickvals": None}}
+        return {"colorscale": explicit_scale(DIVERGING.get(palette, "PuOr")), "zmid": _num(centre),
+                "zmin": _num(centre - span), "zmax": _num(centre + span), "reversescale": False,
+                "colorbar": {"tickvals": None}}
     scale, lo, hi = stepped_colorscale(edges or [0, 1], palette)
     ticks = [_num(e) for e in (edges or [])]
     return {"colorscale": scale, "zmin": _num(lo), "zmax": _num(hi), "zmid": None,
-            "colorbar": {"tickvals": ticks, "ticktext": [f"{t:,.4g}" for t in ticks if t is not None]}}
+            "colorbar": {"tickvals": ticks, "ticktext": [plain(t) for t in ticks if t is not None]}}
 
 
 def choropleth(*, geojson_url: str, locations: list[str], names: list[str], z: list, ranks: list,
                colour: dict, unit: str, title: str, source: str, hover_rank: str, hover_national: str,
-               national: float | None, height: int = 560, details: list[str] | None = None) -> dict:
+               national: float | None, height: int = 560, details: list[str] | None = None,
+               value_texts: list[str] | None = None, national_text: str | None = None) -> dict:
     """A choropleth whose geometry is a URL: plotly.js fetches it once and caches it.
 
     ``details`` adds one line per region to the hover (the dataset a value came from, or the count
-    behind a location quotient).
+    behind a location quotient); ``value_texts`` and ``national_text`` are the values as written in
+    the hover (see :mod:`layouts.numbers`; plotly's own number format would print 5.795e+7).
     """
-    if details is None:
-        customdata, rank_ref, detail_ref = ranks, "%{customdata}", ""
+    nat_text = national_text if national_text is not None else (
+        "—" if national is None else f"{plain(national)} {unit}")
+    if details is None and value_texts is None:
+        customdata, rank_ref, detail_ref, value_ref = ranks, "%{customdata}", "", f"%{{z:{TABLE_FORMAT}}} {unit}"
     else:
-        customdata = [[r, d] for r, d in zip(ranks, details, strict=True)]
-        rank_ref, detail_ref = "%{customdata[0]}", "<br>%{customdata[1]}"
+        details = details or [""] * len(ranks)
+        value_texts = value_texts or [f"{plain(v)} {unit}" for v in z]
+        customdata = [[r, d, v] for r, d, v in zip(ranks, details, value_texts, strict=True)]
+        rank_ref, detail_ref, value_ref = "%{customdata[0]}", "<br>%{customdata[1]}", "%{customdata[2]}"
     trace = {
         "type": "choropleth", "geojson": geojson_url, "featureidkey": "id", "locations": locations,
         "z": z, "text": names, "customdata": customdata,
         "marker": {"line": {"width": 0.4, "color": "white"}},
-        "hovertemplate": (f"<b>%{{text}}</b><br>%{{z:,.4g}} {unit}<br>{hover_rank}: {rank_ref}"
-                          f"<br>{hover_national}: {'' if national is None else f'{national:,.4g}'} {unit}"
-                          f"{detail_ref}<extra></extra>"),
+        "hovertemplate": (f"<b>%{{text}}</b><br>{value_ref}<br>{hover_rank}: {rank_ref}"
+                          f"<br>{hover_national}: {nat_text}{detail_ref}<extra></extra>"),
         "colorbar": {"title": {"text": unit, "side": "right"}, "thickness": 14, "len": 0.8},
     }
     colorbar = colour.pop("colorbar", {})
@@ -122,22 +130,27 @@ def choropleth(*, geojson_url: str, locations: list[str], names: list[str], z: l
 
 
 def ranking_bar(*, names: list[str], values: list, unit: str, title: str, source: str, highlight: str | None,
-                codes: list[str], national: float | None, national_label: str) -> dict:
+                codes: list[str], national: float | None, national_label: str,
+                value_texts: list[str] | None = None, national_text: str | None = None) -> dict:
+    """Horizontal bars, largest first, with a dashed reference line (Japan, or a median municipality)."""
     order = sorted(range(len(values)), key=lambda i: (values[i] is None, -(values[i] or 0)))
     colours = ["#d95f02" if codes[i] == highlight else "#4a6fa5" for i in order]
     layout = base_layout(title, source, height=max(420, 16 * len(order) + 120))
-    layout.update({"xaxis": {"title": {"text": unit}, "gridcolor": "#eee"},
+    layout.update({"xaxis": {"title": {"text": unit}, "gridcolor": "#eee", "tickformat": AXIS_FORMAT},
                    "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
                    "bargap": 0.25})
     if national is not None and math.isfinite(national):
         layout["shapes"] = [{"type": "line", "x0": national, "x1": national, "yref": "paper", "y0": 0, "y1": 1,
                              "line": {"color": "#333", "dash": "dash", "width": 1}}]
-        layout["annotations"].append({"text": f"{national_label} {national:,.4g}", "x": national, "y": 1,
+        layout["annotations"].append({"text": f"{national_label} {national_text or plain(national)}",
+                                      "x": national, "y": 1,
                                       "yref": "paper", "showarrow": False, "yanchor": "bottom",
                                       "font": {"size": 11}})
+    texts = value_texts or [f"{plain(v)} {unit}" for v in values]
     return {"data": [{"type": "bar", "orientation": "h", "x": numbers([values[i] for i in order]),
                       "y": [names[i] for i in order], "marker": {"color": colours},
-                      "hovertemplate": f"%{{y}}: %{{x:,.4g}} {unit}<extra></extra>"}], "layout": layout}
+                      "customdata": [texts[i] for i in order],
+                      "hovertemplate": "%{y}: %{customdata}<extra></extra>"}], "layout": layout}
 
 
 def scatter_fit(*, x: list, y: list, labels: list[str], x_title: str, y_title: str, title: str, source: str,
@@ -150,7 +163,7 @@ def scatter_fit(*, x: list, y: list, labels: list[str], x_title: str, y_title: s
              "textfont": {"size": 10},
              "marker": {"size": 9, "color": ["#d95f02" if highlight and p[2] in highlight else "#4a6fa5"
                                              for p in pts]},
-             "hovertemplate": "%{text}<br>x: %{x:,.4g}<br>y: %{y:,.4g}<extra></extra>", "name": ""}]
+             "hovertemplate": "%{text}<br>x: %{x:,.3~f}<br>y: %{y:,.3~f}<extra></extra>", "name": ""}]
     if len(pts) >= 3:
         xs = np.array([p[0] for p in pts])
         ys = np.array([p[1] for p in pts])
@@ -161,7 +174,8 @@ def scatter_fit(*, x: list, y: list, labels: list[str], x_title: str, y_title: s
             data.append({"type": "scatter", "mode": "lines", "x": numbers(line_x),
                          "y": numbers([slope * v + intercept for v in line_x]),
                          "line": {"color": "#333", "dash": "dot"}, "hoverinfo": "skip",
-                         "name": f"y = {slope:.4g}x + {intercept:.4g} (r = {r:.2f})"})
+                         "name": f"y = {plain(slope)}x {'−' if intercept < 0 else '+'} {plain(abs(intercept))} "
+                                 f"(r = {r:.2f})"})
     layout = base_layout(title, source, height=560)
     layout.update({"xaxis": {"title": {"text": x_title}, "gridcolor": "#eee"},
                    "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},
@@ -172,7 +186,7 @@ def scatter_fit(*, x: list, y: list, labels: list[str], x_title: str, y_title: s
 def lines(*, series: list[dict], title: str, y_title: str, source: str) -> dict:
     """Time series: each item has name, x (years), y."""
     data = [{"type": "scatter", "mode": "lines+markers", "name": s["name"], "x": s["x"], "y": numbers(s["y"]),
-             "hovertemplate": f"{s['name']} %{{x}}: %{{y:,.4g}}<extra></extra>"} for s in series]
+             "hovertemplate": f"{s['name']} %{{x}}: %{{y:{TABLE_FORMAT}}}<extra></extra>"} for s in series]
     layout = base_layout(title, source, height=420)
     layout.update({"xaxis": {"dtick": 1, "gridcolor": "#eee"}, "yaxis": {"title": {"text": y_title},
                                                                          "gridcolor": "#eee"},
@@ -182,7 +196,7 @@ def lines(*, series: list[dict], title: str, y_title: str, source: str) -> dict:
 
 def grouped_bars(*, categories: list[str], series: list[dict], title: str, y_title: str, source: str) -> dict:
     data = [{"type": "bar", "name": s["name"], "x": categories, "y": numbers(s["y"]),
-             "hovertemplate": f"{s['name']}: %{{y:,.4g}}<extra></extra>"} for s in series]
+             "hovertemplate": f"{s['name']}: %{{y:{TABLE_FORMAT}}}<extra></extra>"} for s in series]
     layout = base_layout(title, source, height=440)
     layout.update({"barmode": "group", "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},
                    "legend": {"orientation": "h", "y": -0.2}})

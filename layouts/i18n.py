@@ -41,6 +41,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "palette": ("配色", "Colours"),
     "rank": ("順位", "Rank"),
     "national": ("全国", "Japan"),
+    "median_municipality": ("市区町村の中央値", "Median municipality"),
     "value": ("値", "Value"),
     "region": ("地域", "Region"),
     "ranking": ("ランキング", "Ranking"),

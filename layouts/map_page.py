@@ -7,6 +7,7 @@ from dash import dash_table, dcc, html
 from layouts import figures, ids
 from layouts.common import control, export_bar, graph, notice, url_state
 from layouts.i18n import t
+from layouts.numbers import TABLE_FORMAT, scaled
 
 GEOJSON = {"prefecture": "/geo/prefectures.geojson", "municipality": "/geo/municipalities.geojson"}
 NORM_KEYS = ("none", "per_1000", "per_km2", "share", "relative", "deviation")
@@ -39,6 +40,20 @@ def source_line(meta: dict, lang: str) -> str:
     return f"{t('source', lang)}: {src}. {credit}. {geo}"
 
 
+def reference(view, level: str, lang: str) -> tuple[float | None, str]:
+    """The value bars and hovers are compared with, and its label.
+
+    Prefectures compare with Japan. A municipality compares with the median municipality of those
+    shown (Japan's, or its prefecture's when filtered): Japan's total of a count (5,795万人 of
+    employees) dwarfs every municipality and says nothing about a typical one.
+    """
+    if level == "municipality":
+        med = view.table["value"].median()
+        return (float(med) if med == med else None), t("median_municipality", lang)
+    nat = view.national if view.national == view.national else None
+    return nat, t("national", lang)
+
+
 def map_figure(view, *, lang: str, level: str, edges: list[float] | None, palette: str, centre: float | None,
                height: int = 560) -> dict:
     tab = view.table
@@ -48,12 +63,13 @@ def map_figure(view, *, lang: str, level: str, edges: list[float] | None, palett
     z = figures.numbers(tab["value"].tolist())
     ranks = [None if r != r else int(r) for r in tab["rank"]]
     colour = figures.colour_spec(z, edges=edges, palette=palette, centre=centre)
-    nat = view.national if view.national == view.national else None
+    ref, ref_label = reference(view, level, lang)
     return figures.choropleth(
         geojson_url=GEOJSON[level], locations=tab["region_code"].tolist(), names=names, z=z, ranks=ranks,
         colour=colour, unit=unit, title=title(view.meta, unit, view.year, lang, level),
-        source=source_line(view.meta, lang), hover_rank=t("rank", lang), hover_national=t("national", lang),
-        national=nat, height=height,
+        source=source_line(view.meta, lang), hover_rank=t("rank", lang), hover_national=ref_label,
+        national=ref, height=height, value_texts=[scaled(v, unit, lang) for v in tab["value"]],
+        national_text=scaled(ref, unit, lang),
         details=[f"{t('dataset', lang)}: {d}" if isinstance(d, str) else "" for d in tab["dataset"]])
 
 
@@ -63,12 +79,13 @@ def ranking_figure(view, *, lang: str, level: str, highlight: str | None, limit:
     names = [n if lang != "en" or not isinstance(e, str) else e
              for n, e in zip(tab["name_ja"], tab["name_en"], strict=True)]
     head = t("ranking", lang) + (f" (top {limit})" if level == "municipality" else "")
-    nat = view.national if view.national == view.national else None
+    ref, ref_label = reference(view, level, lang)
     return figures.ranking_bar(names=names, values=tab["value"].tolist(), unit=unit,
                                title=f"{head}: {title(view.meta, unit, view.year, lang, level)}",
                                source=source_line(view.meta, lang), highlight=highlight,
-                               codes=tab["region_code"].tolist(), national=nat,
-                               national_label=t("national", lang))
+                               codes=tab["region_code"].tolist(), national=ref, national_label=ref_label,
+                               value_texts=[scaled(v, unit, lang) for v in tab["value"]],
+                               national_text=scaled(ref, unit, lang))
 
 
 def table_rows(view, lang: str) -> list[dict]:
@@ -131,7 +148,7 @@ def layout(state, *, query: str, options: list[dict], years: list[int], norms: l
                     id=ids.MAP_TABLE, data=rows, sort_action="native", page_size=15,
                     columns=[{"id": "rank", "name": t("rank", lang)}, {"id": "region", "name": t("region", lang)},
                              {"id": "value", "name": t("value", lang), "type": "numeric",
-                              "format": {"specifier": ",.4~g"}}],
+                              "format": {"specifier": TABLE_FORMAT}}],
                     style_cell={"textAlign": "left", "fontFamily": "inherit"}),
             ]),
         ], className="grid-2"),
