@@ -237,7 +237,10 @@ def bubble(*, x: list, y: list, size: list, labels: list[str], title: str, sourc
              "hovertemplate": f"%{{text}}<br>LQ %{{y:.2f}}<br>%{{x:.1%}}<br>%{{customdata:,.0f}}{size_unit}"
                               "<extra></extra>"}]
     layout = base_layout(title, source, height=520)
-    layout.update({"xaxis": {"title": {"text": x_title}, "tickformat": ".0%", "type": "log", "gridcolor": "#eee"},
+    # A log axis with ".0%" labels prints "0%" for every share under 0.5 %: name the ticks instead.
+    ticks = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+    layout.update({"xaxis": {"title": {"text": x_title}, "type": "log", "gridcolor": "#eee", "tickvals": ticks,
+                             "ticktext": [f"{t * 100:g}%" for t in ticks]},
                    "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},
                    "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": lq_threshold,
                                "y1": lq_threshold, "line": {"color": "#d95f02", "dash": "dash"}},

@@ -61,3 +61,14 @@ def test_compare_and_profile_figures_have_no_scientific_notation():
     out = compare_callbacks.update(["13", "27", "metro-all"], "A1101", "A1101", "C2208", "ja")
     for fig in out[:3]:
         assert _no_scientific(fig) == []
+
+
+def test_bubble_log_axis_has_readable_ticks():
+    from layouts import figures
+
+    fig = figures.bubble(x=[0.002, 0.05], y=[1.3, 0.8], size=[10, 2000], labels=["a", "b"], title="t", source="s",
+                         x_title="x", y_title="y", lq_threshold=1.2, min_share=0.01)
+    axis = fig["layout"]["xaxis"]
+    assert "tickformat" not in axis
+    assert axis["ticktext"][axis["tickvals"].index(0.003)] == "0.3%"
+    assert len(set(axis["ticktext"])) == len(axis["ticktext"])          # never "0% 0%"
