@@ -156,6 +156,19 @@ def test_presentation_mode_hides_chrome_and_steps_with_arrows(duo):
     assert console_errors(duo) == []
 
 
+def test_builtin_tour_visits_every_page_with_a_step_counter(duo):
+    open_page(duo, "/?present=1", "#tour-step")
+    seen = [duo.driver.execute_script("return window.location.pathname")]
+    wait_for(duo, lambda: duo.find_element("#tour-step").text == "1 / 8")
+    for step in range(2, 9):
+        duo.find_element("body").send_keys(Keys.ARROW_RIGHT)
+        wait_for(duo, lambda s=step: duo.driver.find_elements("css selector", "#tour-step")
+                 and duo.driver.find_element("css selector", "#tour-step").text == f"{s} / 8", timeout=30)
+        seen.append(duo.driver.execute_script("return window.location.pathname"))
+    assert set(seen) == {"/", "/map", "/profile", "/compare", "/industry", "/index", "/data"}
+    assert console_errors(duo) == []
+
+
 def test_language_switch(duo):
     open_page(duo, "/data", "#data-catalog-table")
     duo.wait_for_text_to_equal("#nav-lang", "English", timeout=10)
