@@ -9,17 +9,21 @@ from layouts.common import control, notice, url_state
 from layouts.i18n import t
 
 
-def question_links(region: str, lang: str) -> list[tuple[str, str]]:
+def question_links(region: str, lang: str, neighbours: list[str] | None = None) -> list[tuple[str, str]]:
+    """The start page's questions as links; ``neighbours`` are the codes the comparison shows beside
+    the region (its block, the other prefectures of the block, 三大都市圏/地方圏 and Japan)."""
     suffix = "&lang=en" if lang == "en" else ""
+    compare = ",".join(neighbours or [region, "metro-all", "non-metro"])
     return [
         (t("q_strengths", lang), f"/profile?region={region}{suffix}"),
-        (t("q_neighbours", lang), f"/compare?regions={region},metro-all,non-metro{suffix}"),
+        (t("q_neighbours", lang), f"/compare?regions={compare}{suffix}"),
         (t("q_innovation", lang), f"/index?{suffix.lstrip('&')}"),
         (t("q_industries", lang), f"/industry?region={region}{suffix}"),
     ]
 
 
-def layout(state, manifest: dict, loaded: int, not_loaded: int, prefectures: list[tuple]) -> html.Div:
+def layout(state, manifest: dict, loaded: int, not_loaded: int, prefectures: list[tuple],
+           neighbours: list[str] | None = None) -> html.Div:
     lang = state["lang"]
     counts = manifest["counts"]
     region = state["region"]
@@ -32,7 +36,8 @@ def layout(state, manifest: dict, loaded: int, not_loaded: int, prefectures: lis
             options=[{"label": en if lang == "en" else ja, "value": c} for c, ja, en in prefectures]),
             ids.START_REGION),
         html.Div(id=ids.START_QUESTIONS, className="questions", children=[
-            dcc.Link(text, href=href, id=f"start-q{i}") for i, (text, href) in enumerate(question_links(region, lang))
+            dcc.Link(text, href=href, id=f"start-q{i}")
+            for i, (text, href) in enumerate(question_links(region, lang, neighbours))
         ]),
         html.P([t("data_date", lang), ": ", html.Strong(str(manifest["latest_reference_year"]),
                                                         id=ids.START_DATA_DATE)]),
