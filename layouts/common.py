@@ -25,10 +25,14 @@ def notice(messages: list[str], lang: str, notice_id: str) -> html.Div:
 def not_loaded(meta: dict, lang: str) -> html.Div:
     """What a page shows instead of a chart for an indicator that is not loaded."""
     name = meta.get("name_en") if lang == "en" else meta.get("name_ja")
+    source = meta.get("source_en") if lang == "en" else meta.get("source_ja")
+    # A user is told what is missing and where it comes from; the command is for an administrator.
     return html.Div([
         html.Strong(f"{name}: {t('not_loaded', lang)}"), html.Br(),
-        t("not_loaded_msg", lang), html.Code(meta.get("how_to_load") or ""), " — ",
+        t("not_loaded_msg", lang).format(source=source or "—"), " ",
         dcc.Link(t("see_data_page", lang), href=f"/data?lang={lang}"),
+        html.Details([html.Summary(t("admin_help", lang)), html.Code(meta.get("how_to_load") or "")],
+                     className="admin-help"),
     ], className="not-loaded", role="status")
 
 

@@ -48,8 +48,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table": ("表", "Table"),
     "no_data": ("データなし", "no data"),
     "not_loaded": ("未読込", "not loaded"),
-    "not_loaded_msg": ("この指標はまだ読み込まれていません。読み込み方法: ",
-                       "This indicator is not loaded yet. To load it: "),
+    "not_loaded_msg": ("この指標のデータはまだ取り込まれていません（出典: {source}）。"
+                       "管理者が公式ファイルを取り込むと表示されます。",
+                       "The figures for this indicator have not been loaded yet (source: {source}). They appear "
+                       "once an administrator imports the official file."),
+    "admin_help": ("管理者向け: 取り込み方法", "For administrators: how to load it"),
     "see_data_page": ("「データと出典」へ", "see Data and sources"),
     "source": ("出典", "Source"),
     "download_png": ("PNG", "PNG"),
