@@ -1,4 +1,4 @@
-"""``chiiki``: the project's command line (build, indicators, export, import, fetch, serve)."""
+"""``chiiki``: the project's command line (build, indicators, export, import, fetch, doctor, serve)."""
 
 from __future__ import annotations
 
@@ -132,27 +132,93 @@ def cmd_import(args: argparse.Namespace) -> int:
     from loaders.importers import run_import
 
     report = run_import(args.kind, Path(args.file), indicator=args.indicator, mapping=args.mapping,
-                        source=args.source)
+                        source=args.source, replace_official=args.replace_official)
     print(report, file=sys.stderr)
     return 0
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from loaders.estat_fetch import fetch_table
-    from loaders.importers import run_import
-    from loaders.store import user_dir
+    from loaders.estat_fetch import fetch_and_import
 
     if args.source_kind != "estat":
         raise DataError(f"unknown fetch source {args.source_kind!r}; expected: estat")
-    path = fetch_table(args.table_id, user_dir() / "downloads")
-    print(run_import("estat", path, indicator=args.indicator, mapping=args.mapping,
-                     source=f"e-Stat API statsDataId={args.table_id}"), file=sys.stderr)
+    print(fetch_and_import(args.table_id, indicator=args.indicator, mapping=args.mapping,
+                           replace_official=args.replace_official), file=sys.stderr)
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from app import app
+def _doctor_text(h: dict) -> str:
+    """``store.health()`` as lines a person reads at a terminal."""
+    def mb(n):
+        return "?" if n is None else f"{n / 1e6:,.1f} MB"
 
+    s, u = h["serving"], h["user_store"]
+    lines = [f"chiiki doctor: {h['status']}"]
+    if s:
+        where = " (temporary copy)" if s["fallback"] else ""
+        lines.append(f"  serving database  {s['path']}{where}: data version {h['data_version']}, "
+                     f"{h['imports']} imports, built {s['built_at']}, {mb(s['size_bytes'])}")
+    else:
+        lines.append("  serving database  none")
+    count = f", {u['imports']} imports" if u["imports"] is not None else ""
+    detail = f" ({u['detail']})" if u["detail"] else ""
+    lines.append(f"  user store        {u['path']}: {u['status']}{count}{detail}")
+    newest = f", newest {h['backups'][0]['path']} ({h['backups'][0]['imports']} imports, " \
+             f"{h['backups'][0]['created']})" if h["backups"] else ""
+    lines.append(f"  backups           {len(h['backups'])}{newest}")
+    lines.append(f"  free disk space   {mb(h['disk']['free_bytes'])} in {h['disk']['path']} "
+                 f"(an import needs about {mb(h['disk']['needed_for_import_bytes'])})")
+    writable = "writable" if h["user_dir"]["writable"] else "NOT writable"
+    lines.append(f"  user directory    {h['user_dir']['path']} ({writable})")
+    if h["limits"]:
+        lines.append(f"  DuckDB limits     memory_limit {h['limits']['memory_limit']}, threads "
+                     f"{h['limits']['threads']} per process")
+    for p in h["problems"]:
+        lines += [f"problem: {p['what']}", f"  repair: {p['repair']}"]
+    return "\n".join(lines)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from loaders import store
+
+    if args.restore_backup is not None:
+        print(store.restore_backup(args.restore_backup or None), file=sys.stderr)
+    if args.backup:
+        print(store.backup_user_store(), file=sys.stderr)
+    if args.rebuild:
+        print(f"rebuilt {store.build_serving_db()}", file=sys.stderr)
+    h = store.health(current=False)
+    if args.format == "json":
+        print(json.dumps(h, ensure_ascii=False, indent=1))
+    else:
+        print(_doctor_text(h))
+    # Scripts and monitoring can act on the exit status alone.
+    return {"ok": 0, "degraded": 1}.get(h["status"], 2)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import ipaddress
+    import logging
+    import os
+
+    try:
+        loopback = args.host == "localhost" or ipaddress.ip_address(args.host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = False
+    # The one local user of a loopback server administers their own copy: uploads need no token.
+    # Reachable from other machines, only CHIIKI_ADMIN_TOKEN allows them.
+    if loopback:
+        os.environ["CHIIKI_LOCAL_ADMIN"] = "1"
+    else:
+        os.environ.pop("CHIIKI_LOCAL_ADMIN", None)
+    # chiiki logs one line per request itself (without query strings); werkzeug's would double it.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    from app import app
+    from callbacks.data_callbacks import upload_mode
+
+    uploads = {"local": "allowed (this computer only)", "token": "with CHIIKI_ADMIN_TOKEN", "off": "off"}
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"chiiki: serving on http://{host}:{args.port}/ (uploads: {uploads[upload_mode()]})", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False)
     return 0
 
@@ -198,6 +264,9 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("--indicator", help="catalog indicator the e-Stat table maps to")
     im.add_argument("--mapping", help="e-Stat mapping as JSON, e.g. '{\"filters\": {\"cat01\": \"100\"}}'")
     im.add_argument("--source", help="source note stored with the import")
+    im.add_argument("--replace-official", action="store_true",
+                    help="administrators only: allow values that replace figures of the bundled official data "
+                         "(the import log records how many)")
     im.set_defaults(func=cmd_import)
 
     fi = sub.add_parser("findings", help="written findings for a prefecture")
@@ -212,7 +281,20 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("table_id", help="e-Stat statsDataId (10 digits)")
     f.add_argument("--indicator", help="catalog indicator the table maps to")
     f.add_argument("--mapping", help="mapping as JSON (filters for the other dimensions)")
+    f.add_argument("--replace-official", action="store_true",
+                   help="administrators only: allow values that replace figures of the bundled official data")
     f.set_defaults(func=cmd_fetch)
+
+    dr = sub.add_parser("doctor", help="check the serving database, user store, backups and disk; repair them",
+                        description="Exit status: 0 ok, 1 degraded (data serves, something needs repair), "
+                                    "2 nothing can be served.")
+    dr.add_argument("--rebuild", action="store_true", help="rebuild the serving database now")
+    dr.add_argument("--backup", action="store_true", help="back up the user store now")
+    dr.add_argument("--restore-backup", nargs="?", const="", metavar="FILE",
+                    help="put the newest readable backup (or FILE) back as the user store, keeping the "
+                         "current one aside, and rebuild")
+    dr.add_argument("--format", choices=["text", "json"], default="text")
+    dr.set_defaults(func=cmd_doctor)
 
     s = sub.add_parser("serve", help="start the dashboard")
     s.add_argument("--host", default="127.0.0.1")

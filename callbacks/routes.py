@@ -1,10 +1,12 @@
-"""Plain HTTP routes beside the Dash callbacks: boundaries and the first-paint map preview."""
+"""Plain HTTP routes beside the Dash callbacks: boundaries, the first-paint map preview, ``/healthz``,
+and one serving snapshot per request."""
 
 from __future__ import annotations
 
 from dash import Dash
 
 from callbacks import map_callbacks
+from loaders import store
 
 
 def _maybe_gzipped(raw: bytes, packed, mimetype: str, *, max_age: int):
@@ -58,6 +60,48 @@ def preview_route(app: Dash) -> None:
         return _maybe_gzipped(data, lambda: gzip.compress(data, 6), "image/svg+xml", max_age=3600)
 
 
+def pin_store_per_request(app: Dash) -> None:
+    """Every ``get_store()`` within one request returns the same snapshot.
+
+    An import may swap the serving file while a request runs; without the pin, a callback that asks
+    for the store twice could put old and new figures into one response.
+    """
+    from flask import g
+
+    server = app.server
+
+    @server.before_request
+    def _pin():
+        g.chiiki_store_token = store.begin_request()
+
+    @server.teardown_request
+    def _unpin(_exc):
+        token = g.pop("chiiki_store_token", None)
+        if token is not None:
+            store.end_request(token)
+
+
+def health_route(app: Dash) -> None:
+    """/healthz for load balancers: 200 while the bundled data serves (status "ok" or "degraded", with
+    the reason), 503 only when nothing can be served. Never cached."""
+    import json
+
+    from flask import Response
+
+    @app.server.route("/healthz")
+    def _healthz():
+        h = store.health()
+        body = {key: h[key] for key in ("status", "reason", "data_version", "imports", "worker")}
+        body["problems"] = [{"what": p["what"], "repair": p["repair"]} for p in h["problems"]]
+        body["user_store"] = h["user_store"]["status"]
+        resp = Response(json.dumps(body, ensure_ascii=False), status=503 if h["status"] == "down" else 200,
+                        mimetype="application/json")
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+
 def register(app: Dash) -> None:
+    pin_store_per_request(app)
+    health_route(app)
     geo_route(app)
     preview_route(app)

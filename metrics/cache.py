@@ -14,7 +14,12 @@ T = TypeVar("T")
 
 
 def per_version(maxsize: int = 256) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Cache ``fn(cur, *args)`` on (store version, args). ``cur`` must be a cursor of the process store."""
+    """Cache ``fn(cur, *args)`` on (store version, args); call the wrapper with ``*args`` only.
+
+    The version and the cursor come from one snapshot (the request's pinned store, or one taken for
+    the call), so an entry is never filed under a version whose data it was not computed from, even
+    when an import swaps the serving file in between. Errors of ``fn`` propagate and are not cached.
+    """
     def decorate(fn: Callable[..., T]) -> Callable[..., T]:
         @lru_cache(maxsize=maxsize)
         def cached(version: tuple, *args):
@@ -24,9 +29,10 @@ def per_version(maxsize: int = 256) -> Callable[[Callable[..., T]], Callable[...
 
         @wraps(fn)
         def wrapper(*args):
-            from loaders.store import get_store
+            from loaders.store import snapshot
 
-            return cached(get_store().version, *args)
+            with snapshot() as store:
+                return cached(store.version, *args)
 
         wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         return wrapper

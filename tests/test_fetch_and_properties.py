@@ -41,7 +41,46 @@ def test_fetch_pages_and_saves(tmp_path):
     assert "startPosition=5" in urls[1]
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert len(saved["GET_STATS_DATA"]["STATISTICAL_DATA"]["DATA_INF"]["VALUE"]) == len(values)
+    # The saved file is the whole table, so it must not say it is page 1 (the importer refuses pages).
+    assert saved["GET_STATS_DATA"]["STATISTICAL_DATA"]["RESULT_INF"] == {"FROM_NUMBER": 1, "TO_NUMBER": 9,
+                                                                         "TOTAL_NUMBER": 9}
     assert len(parse_file("estat", path)) == 5
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]     # no temporary file beside it
+
+
+def _page(values, next_key):
+    doc = json.loads(json.dumps(RECORDED))
+    doc["GET_STATS_DATA"]["STATISTICAL_DATA"]["DATA_INF"]["VALUE"] = values
+    doc["GET_STATS_DATA"]["STATISTICAL_DATA"]["RESULT_INF"] = {"NEXT_KEY": next_key} if next_key else {}
+    return doc
+
+
+@pytest.mark.parametrize(("answers", "limits", "message"), [
+    # The API repeats a NEXT_KEY: stop instead of fetching the same page 50 times.
+    ([_page([{"@area": "00000", "$": "1"}], 2), _page([{"@area": "00000", "$": "1"}], 2)], {},
+     "returned the same NEXT_KEY=2 twice"),
+    ([_page([{"$": "1"}] * 3, 4), _page([{"$": "1"}] * 3, None)], {"MAX_ROWS": 5}, "more than 5 values"),
+    ([_page([{"$": "1"}], 2), OSError("timed out")], {}, "could not reach the e-Stat API: timed out"),
+    ([{"unexpected": []}], {}, "e-Stat API error None"),
+    ([_page([{"$": "1"}], k) for k in (2, 3, 4)], {"MAX_PAGES": 2}, "more than 2 pages"),
+])
+def test_fetch_refusals_write_nothing(tmp_path, monkeypatch, answers, limits, message):
+    import loaders.estat_fetch as ef
+
+    for name, value in limits.items():
+        monkeypatch.setattr(ef, name, value)
+    calls = []
+
+    def fake_get(url):
+        calls.append(url)
+        answer = answers[len(calls) - 1]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    with pytest.raises(DataError, match=message):
+        fetch_table("0003398337", tmp_path / "downloads", app_id="K", get=fake_get)
+    assert not (tmp_path / "downloads").exists()
 
 
 @pytest.mark.parametrize(("table", "env", "message"), [

@@ -64,7 +64,9 @@ def test_tidy_rows(tmp_path, row, expected):
      "t.csv, row 2, column 'region': unknown region '東亰都'; did you mean '東京都'?"),
     ("Tokio,vc_investment,2022,1,,x", "row 2, column 'region': unknown region 'Tokio'; did you mean 'tokyo'?"),
     ("東京都,vc_invest,2022,1,,x", "row 2, column 'indicator_id': unknown indicator 'vc_invest'; did you mean"),
-    ("東京都,opening_rate,2022,1,,x", "opening_rate is computed from other indicators"),
+    ("東京都,opening_rate,2022,1,,x", "row 2, column 'indicator_id': opening_rate is computed from other "
+                                   "indicators (new_establishments ÷ covered_establishments_prev)"),
+    ("東京都,lq_value_added,2021,1,,x", "lq_value_added is a location quotient"),
     ("東京都,vc_investment,20x2,1,,x", "row 2, column 'year': expected a year"),
     ("東京都,vc_investment,2022,abc,,x", "row 2, column 'value': expected a number, found 'abc'"),
     ("東京都,vc_investment,2022,inf,,x", "expected a finite number"),
@@ -251,8 +253,10 @@ def test_imports_survive_a_restart(tmp_path):
 
 
 def test_user_dir_copy_is_independent(tmp_path):
-    # The importer never writes outside the user directory.
+    # The importer never writes outside the user directory, nor anything there but the store's own files
+    # (its databases, their locks and write-ahead logs, and the store's backups).
     shutil.copy(FIXTURES / "gnt_small.csv", tmp_path / "g.csv")
     run_import("gnt", tmp_path / "g.csv")
     written = {p.name for p in store.user_dir().iterdir()}
-    assert written <= {"user.duckdb", "user.duckdb.wal", "serving.duckdb"}
+    assert {n for n in written if not n.startswith(("user.duckdb", "serving.duckdb", "backups"))} == set()
+    assert {p.name for p in tmp_path.iterdir()} == {"g.csv"}

@@ -119,3 +119,69 @@ def test_cursor_per_thread(tiny):
     t.join()
     assert seen[0] is not s.cursor()
     assert s.cursor() is s.cursor()
+
+
+# --- snapshots, swaps and limits ---------------------------------------------------------------------------
+
+def _tokyo_vc(cur) -> float | None:
+    rows = cur.execute("SELECT value FROM obs WHERE indicator_id = 'vc_investment' AND region_code = '13'").fetchall()
+    return rows[0][0] if rows else None
+
+
+def _write_user_value(value: float) -> None:
+    """What an import in another process leaves behind: a committed user store and a new serving file."""
+    con = store.open_user_store()
+    try:
+        n = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchone()[0]
+        con.execute("INSERT INTO imports VALUES (?, 'tidy', 'x.csv', 'x', now()::TIMESTAMP, 1, 'vc_investment', NULL)",
+                    [n])
+        con.execute("INSERT OR REPLACE INTO user_observations VALUES ('vc_investment', '13', 2022, ?, NULL, ?)",
+                    [value, n])
+    finally:
+        con.close()
+    store.build_serving_db()
+
+
+def test_a_swapped_serving_file_is_served_while_old_snapshots_stay_open():
+    old = store.get_store().cursor()        # a request still running on the old file
+    _write_user_value(5.0)
+    new = store.get_store().cursor()        # no reset: this is how another process's import arrives
+    assert _tokyo_vc(new) == 5.0            # not the old file again from DuckDB's instance cache
+    assert _tokyo_vc(old) is None           # and the old snapshot still answers, unchanged
+    _write_user_value(8.0)
+    assert _tokyo_vc(store.get_store().cursor()) == 8.0
+
+
+def test_one_request_sees_one_snapshot():
+    from app import server
+
+    with server.test_request_context("/api/v1/values"):
+        server.preprocess_request()          # the before-request hook pins the store
+        first = store.get_store()
+        _write_user_value(5.0)               # an import finishes in the middle of the request
+        assert store.get_store() is first and _tokyo_vc(store.get_store().cursor()) is None
+    with server.test_request_context("/api/v1/values"):
+        server.preprocess_request()
+        assert _tokyo_vc(store.get_store().cursor()) == 5.0    # the next request has the new data
+
+
+def test_reset_store_never_breaks_a_request_in_flight():
+    cur = store.get_store().cursor()
+    store.reset_store()                     # an upload in another thread of the same worker
+    assert cur.execute("SELECT count(*) FROM obs").fetchone()[0] > 0
+
+
+def test_duckdb_limits_come_from_the_environment(monkeypatch):
+    def settings(con):
+        return con.execute("SELECT current_setting('memory_limit'), current_setting('threads')").fetchone()
+
+    assert settings(store.get_store().cursor()) == ("488.2 MiB", 2)     # 512MB and 2 threads by default
+    monkeypatch.setenv("CHIIKI_DUCKDB_MEMORY_LIMIT", "256MB")
+    monkeypatch.setenv("CHIIKI_DUCKDB_THREADS", "1")
+    store.reset_store()
+    assert settings(store.get_store().cursor()) == ("244.1 MiB", 1)
+    con = store.open_user_store()
+    try:
+        assert settings(con) == ("244.1 MiB", 1)
+    finally:
+        con.close()

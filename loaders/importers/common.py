@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import math
 import unicodedata
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +17,13 @@ from loaders.errors import DataError
 
 MAX_BYTES = 50 * 1024 * 1024  # an official table for 47 prefectures is far smaller; refuse runaways
 MAX_ROWS = 500_000
+# The widest accepted layout, an e-Stat CSV, has a code and a name column per dimension plus unit, value
+# and annotation: about 30 for a table with a dozen dimensions. A wider file is not one of ours.
+MAX_COLUMNS = 200
+
+# Japanese multiples a published unit may carry in front of the catalog's unit (千人, 百万円, 億円…).
+UNIT_MULTIPLES = {"十": 10, "百": 10**2, "千": 10**3, "万": 10**4, "十万": 10**5, "百万": 10**6,
+                  "千万": 10**7, "億": 10**8, "十億": 10**9, "百億": 10**10, "千億": 10**11, "兆": 10**12}
 
 
 def read_text(path: Path) -> str:
@@ -33,6 +43,13 @@ def read_text(path: Path) -> str:
 
 
 def check_size(path: Path) -> None:
+    """Refuse a missing, empty or oversized file before anything reads it.
+
+    Raises
+    ------
+    DataError
+        The file is missing, empty, or larger than ``MAX_BYTES`` (the message gives both sizes).
+    """
     if not path.is_file():
         raise DataError("file not found", file=str(path))
     size = path.stat().st_size
@@ -42,12 +59,92 @@ def check_size(path: Path) -> None:
         raise DataError(f"file is {size:,} bytes; the limit is {MAX_BYTES:,}", file=path.name)
 
 
+def check_shape(name: str, rows: int, columns: int, *, at_least: bool = False) -> None:
+    """Refuse a table with more than ``MAX_ROWS`` data rows or ``MAX_COLUMNS`` columns.
+
+    Parameters
+    ----------
+    name
+        File name for the message.
+    rows, columns
+        The counts found (data rows, not counting the header).
+    at_least
+        The counts are lower bounds (reading stopped at the limit).
+
+    Raises
+    ------
+    DataError
+        Naming the file, the count found and the limit, so the user knows how far to cut the file.
+    """
+    more = "more than " if at_least else ""
+    if columns > MAX_COLUMNS:
+        raise DataError(f"too many columns: {more}{columns:,}; the limit is {MAX_COLUMNS:,} columns", file=name)
+    if rows > MAX_ROWS:
+        raise DataError(f"too many rows: {more}{rows:,} data rows; the limit is {MAX_ROWS:,} rows", file=name)
+
+
+def csv_shape(text: str, name: str) -> tuple[int, int]:
+    """Data rows (non-blank records after the header) and the widest record of a CSV text."""
+    rows, width = -1, 0
+    try:
+        for record in csv.reader(io.StringIO(text, newline="")):
+            if not any(c.strip() for c in record):
+                continue
+            rows += 1
+            width = max(width, len(record))
+    except csv.Error as exc:
+        raise DataError(f"cannot parse as CSV: {exc}", file=name) from None
+    return max(rows, 0), width
+
+
+def _check_xlsx_shape(path: Path) -> None:
+    # pandas materialises the whole sheet before any limit can be applied, and a 50 MB workbook can
+    # unzip to far more; stream the first sheet the way pandas reads it (trailing empty cells and rows
+    # trimmed) and stop at the first row past a limit.
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception:  # not a workbook openpyxl can open: pandas reports it below with its own message
+        return
+    try:
+        if not book.worksheets:
+            return
+        sheet = book.worksheets[0]
+        declared = sheet.max_row
+        sheet.reset_dimensions()
+        rows_with_data = 0
+        for seen, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            width = len(row)
+            while width and row[width - 1] in (None, ""):
+                width -= 1
+            if width > MAX_COLUMNS:
+                raise DataError(f"too many columns: row {seen} has {width:,}; the limit is {MAX_COLUMNS:,} "
+                                "columns", file=path.name)
+            if width:
+                rows_with_data = seen
+            if rows_with_data - 1 > MAX_ROWS:
+                count = f"{declared - 1:,}" if declared and declared - 1 > MAX_ROWS else f"more than {MAX_ROWS:,}"
+                raise DataError(f"too many rows: {count} data rows; the limit is {MAX_ROWS:,} rows",
+                                file=path.name)
+    finally:
+        book.close()
+
+
 def read_table(path: Path) -> pd.DataFrame:
-    """A CSV (UTF-8 or Shift_JIS) or Excel sheet as strings, header on the first row."""
+    """A CSV (UTF-8 or Shift_JIS) or Excel sheet as strings, header on the first row.
+
+    Raises
+    ------
+    DataError
+        The file is too large (bytes, rows or columns: see ``check_size`` and ``check_shape``; the
+        limits are checked before the whole table is built), cannot be decoded, or is not a table.
+    """
     check_size(path)
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
+            _check_xlsx_shape(path)
             df = pd.read_excel(path, dtype=str, engine="openpyxl")
         elif suffix == ".xls":
             # pandas 3 deprecates xlrd for the old binary format; calamine reads it when installed.
@@ -56,15 +153,15 @@ def read_table(path: Path) -> pd.DataFrame:
             engine = "calamine" if importlib.util.find_spec("python_calamine") else "xlrd"
             df = pd.read_excel(path, dtype=str, engine=engine)
         else:
-            import io
-
-            df = pd.read_csv(io.StringIO(read_text(path)), dtype=str, keep_default_na=False)
+            text = read_text(path)
+            check_shape(path.name, *csv_shape(text, path.name))
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except DataError:
         raise
     except Exception as exc:  # pandas raises many types for malformed files; all mean "cannot parse"
         raise DataError(f"cannot parse as a table: {exc}", file=path.name) from None
-    if len(df) > MAX_ROWS:
-        raise DataError(f"{len(df):,} rows; the limit is {MAX_ROWS:,}", file=path.name)
+    # Again on the frame: the old .xls format is read whole (its own format caps it at 65,536 × 256).
+    check_shape(path.name, len(df), len(df.columns))
     df.columns = [normalise(str(c)) for c in df.columns]
     return df.fillna("")
 
@@ -144,6 +241,68 @@ class RegionResolver:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise DataError(f"unknown region {text!r}{hint}", file=file, row=row, column=column)
         return code
+
+
+def split_unit(unit: str) -> tuple[int, str]:
+    """A unit as (multiple, base): 千人 → (1000, 人), 百万円 → (10**6, 円), % → (1, %)."""
+    u = normalise(unit).removeprefix("単位:").strip().strip("()[]").strip()
+    for prefix in sorted(UNIT_MULTIPLES, key=len, reverse=True):
+        if u.startswith(prefix) and len(u) > len(prefix):
+            return UNIT_MULTIPLES[prefix], u[len(prefix):]
+    return 1, u
+
+
+def unit_factor(unit: str, catalog_unit: str) -> Decimal | None:
+    """What a value in ``unit`` is multiplied by to be in ``catalog_unit``; None if they do not match.
+
+    Only a power-of-ten multiple of the same base converts (千件 → 件 is × 1,000, 億円 → 百万円 × 100);
+    anything else (人 for 件, 千円/人 for 円) is a different quantity, and guessing would load wrong
+    figures, so the caller refuses it.
+    """
+    if normalise(unit) == normalise(catalog_unit):
+        return Decimal(1)
+    have, base = split_unit(unit)
+    want, catalog_base = split_unit(catalog_unit)
+    if not base or base != catalog_base:
+        return None
+    return Decimal(have) / Decimal(want)
+
+
+def computed_reason(ind: str, catalog: pd.DataFrame) -> str | None:
+    """Why ``ind`` cannot be imported (it is computed), naming what to import instead; None if it can.
+
+    Derived indicators are ratios the serving database computes from their components, and location
+    quotients are computed from the bundled industry table: an imported value would duplicate or
+    contradict the computation.
+    """
+    rows = catalog[catalog["id"] == ind]
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    kinds = dict(zip(catalog["id"], catalog["kind"], strict=True))
+    if row["kind"] == "lq":
+        return (f"{ind} is a location quotient computed from the bundled industry table ({row.get('numerator')} ÷ "
+                f"{row.get('denominator')}), so it cannot be imported; there is no component to import for it")
+    if row["kind"] != "derived":
+        return None
+    num, den = str(row.get("numerator")), str(row.get("denominator"))
+    formula = f"{num} ÷ {den}"
+    if ":" in num:  # a share of one industry: both parts are in the bundled industry table
+        return (f"{ind} is computed from other indicators ({formula}, from the bundled industry table), so it "
+                "cannot be imported; there is no component to import for it")
+    importable = [c for c in (num, den) if kinds.get(c) == "import"]
+    bundled = [c for c in (num, den) if kinds.get(c) != "import"]
+    hows = dict(zip(catalog["id"], catalog["how_to_load"], strict=True)) if "how_to_load" in catalog else {}
+    advice = []
+    if importable:
+        how = "; ".join(dict.fromkeys(str(hows[c]) for c in importable if hows.get(c)))
+        advice.append(f"import {' and '.join(importable)} instead" + (f" with: {how}" if how else ""))
+    if bundled:
+        one = len(bundled) == 1
+        advice.append(f"{' and '.join(bundled)} {'comes' if one else 'come'} from the bundled data (import "
+                      f"{'it' if one else 'them'} only for regions or years {'it lacks' if one else 'they lack'}, "
+                      "and the ratio follows)")
+    return f"{ind} is computed from other indicators ({formula}), so it cannot be imported; {'; '.join(advice)}"
 
 
 def check_duplicates(df: pd.DataFrame, keys: list[str], *, file: str, rows: list[int]) -> None:

@@ -8,12 +8,29 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.errors import DataError
-from loaders.importers.common import RegionResolver, check_duplicates, find_column, parse_value, parse_year, read_table
+from loaders.importers.common import (
+    RegionResolver,
+    check_duplicates,
+    computed_reason,
+    find_column,
+    parse_value,
+    parse_year,
+    read_table,
+)
 
 TEMPLATE_COLUMNS = ["region", "indicator_id", "year", "value", "unit", "source"]
 
 
 def parse(path: Path, catalog: pd.DataFrame, resolver: RegionResolver, **_: object) -> pd.DataFrame:
+    """The tidy template as indicator_id, region_code, year, value, unit, row (the file's row).
+
+    Raises
+    ------
+    DataError
+        For the first bad cell (file, row, column): an unknown region, year or number; an unknown
+        indicator or a computed one (derived or location quotient: its components are imported
+        instead); a unit other than the catalog's; two rows for the same key.
+    """
     df = read_table(path)
     name = path.name
     c_region = find_column(df, ["region", "region_code", "地域", "地域コード", "都道府県"], file=name,
@@ -25,7 +42,6 @@ def parse(path: Path, catalog: pd.DataFrame, resolver: RegionResolver, **_: obje
     if df.empty:
         raise DataError("no data rows under the header", file=name)
     units = dict(zip(catalog["id"], catalog["unit"], strict=True))
-    kinds = dict(zip(catalog["id"], catalog["kind"], strict=True))
     out = []
     rows = []
     for i, row in enumerate(df.to_dict("records")):
@@ -35,9 +51,9 @@ def parse(path: Path, catalog: pd.DataFrame, resolver: RegionResolver, **_: obje
             close = difflib.get_close_matches(ind, list(units), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else "; see `chiiki indicators`"
             raise DataError(f"unknown indicator {ind!r}{hint}", file=name, row=rown, column=c_ind)
-        if kinds[ind] == "derived":
-            raise DataError(f"{ind} is computed from other indicators; import its numerator and "
-                            f"denominator instead", file=name, row=rown, column=c_ind)
+        reason = computed_reason(ind, catalog)
+        if reason:
+            raise DataError(reason, file=name, row=rown, column=c_ind)
         unit = str(row[c_unit]).strip() if c_unit else ""
         if unit and units[ind] and unit != units[ind]:
             raise DataError(f"unit {unit!r} differs from the catalog's {units[ind]!r} for {ind}; convert the "
@@ -47,7 +63,7 @@ def parse(path: Path, catalog: pd.DataFrame, resolver: RegionResolver, **_: obje
             region_code=resolver.resolve(row[c_region], file=name, row=rown, column=c_region),
             year=parse_year(row[c_year], file=name, row=rown, column=c_year),
             value=parse_value(row[c_value], file=name, row=rown, column=c_value),
-            unit=units[ind]))
+            unit=units[ind], row=rown))
         rows.append(rown)
     result = pd.DataFrame(out)
     check_duplicates(result, ["indicator_id", "region_code", "year"], file=name, rows=rows)
