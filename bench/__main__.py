@@ -117,6 +117,102 @@ def query_bench(repeats: int) -> dict:
             "baseline_p50_ms": round(statistics.median(naive) * 1000, 2)}
 
 
+def worker_peaks_mb(master: int) -> dict[int, float]:
+    """Peak resident set (VmHWM) of each gunicorn worker of ``master``, in MB."""
+    out = {}
+    try:
+        children = [int(c) for c in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return out
+    for pid in children:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+        out[pid] = round(kb / 1024, 1)
+    return out
+
+
+def post_raw(port: int, body: bytes | int, path: str = "/_dash-update-component") -> tuple[int, float]:
+    """(status, seconds until the status line) for a POST of ``body`` (bytes, or that many zero bytes).
+
+    The server may answer and hang up before the body is sent (a 413 for a declared length over the
+    limit), so the body goes from another thread and a broken pipe is the expected end of it.
+    """
+    import socket
+
+    size = body if isinstance(body, int) else len(body)
+    sock = socket.create_connection(("127.0.0.1", port), timeout=120)
+    t0 = time.perf_counter()
+    sock.sendall(f"POST {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {size}\r\nConnection: close\r\n\r\n".encode())
+
+    def send() -> None:
+        chunk = b"\0" * 65536
+        try:
+            if isinstance(body, int):
+                for _ in range(0, body, len(chunk)):
+                    sock.sendall(chunk)
+            else:
+                sock.sendall(body)
+        except OSError:
+            pass
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    data = b""
+    try:
+        while b"\r\n" not in data:
+            part = sock.recv(4096)
+            if not part:
+                break
+            data += part
+    finally:
+        elapsed = time.perf_counter() - t0
+        sock.close()
+        sender.join(10)
+    return (int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0), elapsed
+
+
+def body_limit(env: dict) -> dict:
+    """Peak RSS per worker when bodies reach the request limit (CHIIKI_MAX_REQUEST_MB, 20 MB).
+
+    A fresh server (2 workers, an admin token so uploads are imported), warmed with map requests, gets
+    uploads whose callback request is just under the limit (a tidy CSV refused after a full parse for
+    duplicate rows, so nothing changes) and bodies over it; then each worker's VmHWM is read.
+    """
+    import base64
+    import secrets
+
+    from callbacks.data_callbacks import max_request_bytes
+
+    limit = max_request_bytes()
+    token = secrets.token_urlsafe(24)
+    with gunicorn("app:server", env={**env, "CHIIKI_ADMIN_TOKEN": token}) as (port, _, pid):
+        for body in scenarios.map_requests(port, "prefecture") * 2:
+            post(port, body)
+        idle = worker_peaks_mb(pid)
+        dep = scenarios.find_callback(scenarios.dependencies(port), "data-upload-result.children")
+        row = "東京都,vc_investment,2022,5\n".encode()
+        room = (limit - 256 * 1024) * 3 // 4
+        csv = b"region,indicator_id,year,value\n" + row * ((room - 40) // len(row))
+        values = {"data-upload.contents": "data:text/csv;base64," + base64.b64encode(csv).decode(),
+                  "data-upload.filename": "bench.csv", "data-upload-kind.value": "tidy",
+                  "data-upload-token.value": token, "data-status.value": "all", "app-lang.data": "ja"}
+        under = scenarios.payload(dep, values, values, ["data-upload.contents"])
+        assert len(under) < limit, (len(under), limit)
+        under_runs = [post_raw(port, under) for _ in range(4)]    # twice per worker, on average
+        over_size = limit + 5 * 1024 * 1024
+        over_runs = [post_raw(port, over_size) for _ in range(4)]
+        peaks = worker_peaks_mb(pid)
+    return {"limit_mb": round(limit / 1024 / 1024, 1), "under_mb": round(len(under) / 1024 / 1024, 1),
+            "over_mb": round(over_size / 1024 / 1024, 1), "under_status": sorted({s for s, _ in under_runs}),
+            "under_s_max": round(max(t for _, t in under_runs), 2), "over_status": sorted({s for s, _ in over_runs}),
+            "over_ms_max": round(max(t for _, t in over_runs) * 1000, 1), "idle_worker_rss_mb": sorted(idle.values()),
+            "worker_peak_rss_mb": sorted(peaks.values()), "worker_peak_rss_mb_max": max(peaks.values(), default=None)}
+
+
 def assets() -> dict:
     out = {}
     for name in ("prefectures", "municipalities"):
@@ -148,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     seconds = args.load_seconds or (5 if args.short else 60)
 
     user_dir = tempfile.mkdtemp(prefix="chiiki-bench-")
-    env = {"CHIIKI_USER_DIR": user_dir}
+    # The request log (a line per request on stderr) would bury the table under thousands of lines.
+    env = {"CHIIKI_USER_DIR": user_dir, "CHIIKI_ACCESS_LOG": "0"}
     os.environ.update(env)
     from loaders.store import ensure_serving_db
 
@@ -187,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
             from bench.browser import browser_pass
 
             result["browser"] = [browser_pass(port, cpu) for cpu in (1.0, 4.0)]
+
+    result["body_limit"] = body_limit(env)
 
     with gunicorn("bench.baseline_app:server", env=env) as (port, ready_s, _):
         result["baseline_cold_start_s"] = round(ready_s, 2)
@@ -231,6 +330,12 @@ def budget_checks(r: dict) -> list[dict]:
                                                           or r["map_municipality"]["carries_coordinates"]), True, "=="),
         ("load test errors", r["load"]["errors"], 0, "<="),
     ]
+    if "body_limit" in r:
+        bl = r["body_limit"]
+        rows += [(f"peak RSS per worker, {bl['under_mb']} MB upload and {bl['over_mb']} MB bodies (MB)",
+                  bl["worker_peak_rss_mb_max"], b["peak_rss_per_worker_mb"], "<="),
+                 (f"bodies over the {bl['limit_mb']} MB limit refused with 413", bl["over_status"], [413], "=="),
+                 (f"{bl['under_mb']} MB upload answered", bl["under_status"], [200], "==")]
     for run in r.get("browser", []):
         if run["cpu"] != 1.0:
             continue
@@ -280,6 +385,13 @@ def markdown(r: dict) -> str:
         f"{r['queries']['baseline_p50_ms']} (pandas + inline figure, p50) | |",
         f"| cold start to first served page (s) | {r['first_page_s']} | {r['baseline_cold_start_s']} (ready) | |",
         f"| peak memory, gunicorn master + 2 workers (MB) | {r['peak_rss_mb']} | | |",
+        *([f"| peak RSS per worker (MB) after {r['body_limit']['under_mb']} MB uploads and "
+           f"{r['body_limit']['over_mb']} MB bodies (limit {r['body_limit']['limit_mb']} MB); idle | "
+           f"{' / '.join(map(str, r['body_limit']['worker_peak_rss_mb']))}; idle "
+           f"{' / '.join(map(str, r['body_limit']['idle_worker_rss_mb']))} | | |",
+           f"| over-limit body refused (413), slowest (ms); upload under the limit, slowest (s) | "
+           f"{r['body_limit']['over_ms_max']}; {r['body_limit']['under_s_max']} | | |"]
+          if "body_limit" in r else []),
         f"| load: {r['load']['users']} users × {r['load']['seconds']} s | {r['load']['requests']} requests, "
         f"{r['load']['errors']} errors, {r['load']['throughput_per_s']}/s, p95 {r['load']['p95_ms']} ms | | |",
     ]

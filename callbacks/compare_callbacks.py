@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, no_update
+from dash import Dash, Input, Output, State, no_update
 
 from callbacks import state as st
-from callbacks.exports import register_image_export, send_frame
+from callbacks.exports import export_format, register_image_export, send_frame
 from layouts import compare_page, ids
 from layouts.common import not_loaded
 from layouts.figures import lines
@@ -127,6 +127,6 @@ def register(app: Dash) -> None:
         b = build(state)
         if "frame" not in b:
             return no_update
-        return send_frame(b["frame"], "chiiki_compare", "csv" if ctx.triggered_id.endswith("csv") else "xlsx")
+        return send_frame(b["frame"], "chiiki_compare", export_format(ids.COMPARE_EXPORT))
 
     register_image_export(app, ids.COMPARE_EXPORT, "compare-bars", "chiiki-compare", ids.COMPARE_IMAGE_DONE)

@@ -17,6 +17,16 @@ def send_frame(df: pd.DataFrame, name: str, fmt: str) -> dict:
     return dcc.send_bytes(buf.getvalue(), f"{name}.xlsx")
 
 
+def export_format(prefix: str) -> str:
+    """The format of the export button of ``prefix`` that fired: Excel for its xlsx button, else CSV.
+
+    A crafted request may name no trigger, or another one; CSV is the harmless answer then.
+    """
+    from dash import ctx
+
+    return "xlsx" if ctx.triggered_id == f"{prefix}-xlsx" else "csv"
+
+
 def register_image_export(app: Dash, prefix: str, graph_id: str, filename: str, done_id: str) -> None:
     """The PNG and SVG buttons of ``prefix`` download ``graph_id`` as drawn (title, unit, source included);
     its present and pin buttons start presentation mode and add the view to the tour."""

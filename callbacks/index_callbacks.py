@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Dash, Input, Output, State, no_update
 
 from callbacks import state as st
-from callbacks.exports import register_image_export, send_frame
+from callbacks.exports import export_format, register_image_export, send_frame
 from layouts import ids, index_page
 from layouts.i18n import t
 from loaders import study
@@ -138,7 +138,8 @@ def page_layout(**params):
 def update(chosen, weight_values, weight_ids, lang):
     chosen = [str(c) for c in chosen] if isinstance(chosen, list | tuple) else []
     weight_values = weight_values if isinstance(weight_values, list | tuple) else []
-    weight_ids = [w for w in weight_ids if isinstance(w, dict) and "id" in w] if isinstance(weight_ids, list) else []
+    weight_ids = ([w for w in weight_ids if isinstance(w, dict) and isinstance(w.get("id"), str)]
+                  if isinstance(weight_ids, list) else [])
     w = {i["id"]: v for i, v in zip(weight_ids or [], weight_values or [], strict=False) if v is not None}
     params = {"inds": ",".join(chosen or []), "w": ",".join(f"{k}:{v}" for k, v in w.items() if k in (chosen or [])),
               "lang": lang}
@@ -170,11 +171,11 @@ def register(app: Dash) -> None:
     def _export(_c, _x, query):
         from urllib.parse import parse_qs
 
-        state = parse({k: v[0] for k, v in parse_qs(query or "").items()})
+        state = parse({k: v[0] for k, v in parse_qs(query if isinstance(query, str) else "").items()})
         b = build(state)
         if b["result"] is None:
             return no_update
         df = index.scores_frame(b["result"], b["years"], names(state["lang"]))
-        return send_frame(df, "chiiki_index", "csv" if ctx.triggered_id.endswith("csv") else "xlsx")
+        return send_frame(df, "chiiki_index", export_format(ids.INDEX_EXPORT))
 
     register_image_export(app, ids.INDEX_EXPORT, "index-map", "chiiki-index", ids.INDEX_IMAGE_DONE)

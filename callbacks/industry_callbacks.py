@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from dash import Dash, Input, Output, State, ctx
+from dash import Dash, Input, Output, State
 
 from callbacks import state as st
-from callbacks.exports import register_image_export, send_frame
+from callbacks.exports import export_format, register_image_export, send_frame
 from layouts import ids, industry_page
 from loaders.store import get_store
 from metrics import service
@@ -95,6 +95,6 @@ def register(app: Dash) -> None:
         cols = ["region_code", "region_name_ja", "region_name_en", "industry_code", "industry_name_ja",
                 "industry_name_en", "measure", "year", "value", "share", "lq", "share_of_reference", "strength"]
         name = f"chiiki_lq_{state['measure']}_{state['year']}"
-        return send_frame(table[cols], name, "csv" if ctx.triggered_id.endswith("csv") else "xlsx")
+        return send_frame(table[cols], name, export_format(ids.INDUSTRY_EXPORT))
 
     register_image_export(app, ids.INDUSTRY_EXPORT, "industry-heatmap", "chiiki-lq", ids.INDUSTRY_IMAGE_DONE)

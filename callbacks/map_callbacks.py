@@ -10,7 +10,7 @@ import pandas as pd
 from dash import Dash, Input, Output, Patch, State, ctx, html, no_update
 
 from callbacks import state as st
-from callbacks.exports import register_image_export, send_frame
+from callbacks.exports import export_format, register_image_export, send_frame
 from layouts import ids, map_page
 from layouts.api_page import api_link
 from layouts.common import not_loaded
@@ -152,7 +152,7 @@ def preview_svg(params: dict) -> str:
         if z is None or lo is None or hi is None or hi == lo:
             continue
         pos = min(1.0, max(0.0, (z - lo) / (hi - lo)))
-        if isinstance(scale, str):
+        if isinstance(scale, str) or trace.get("zmid") is not None:   # continuous (diverging) scale
             fills[code] = sample_colorscale(scale, [pos])[0]
         else:   # stepped scale: the colour of the class containing pos
             fills[code] = next((c for p, c in reversed(scale) if p <= pos), scale[0][1])
@@ -188,7 +188,7 @@ VALUE_INPUTS = {ids.MAP_INDICATOR, ids.MAP_YEAR, ids.MAP_NORMALISATION, ids.MAP_
 def update_map(ind, year, level, pref, norm, cls, k, bins, pal, lang, region, query,
                triggered: set[str] | None = None):
     """Figure (or a Patch with only values and colours), message and the new query string."""
-    present = "present=1" in (query or "")
+    present = isinstance(query, str) and "present=1" in query
     state = state_from_inputs(ind, year, level, pref, norm, cls, k, bins, pal, lang, region=region or "",
                               present=present)
     b = build(state)
@@ -220,12 +220,13 @@ def update_side(ind, year, level, pref, norm, cls, k, bins, pal, lang, region=""
 
 
 def update_controls(ind, level, lang):
-    """Years and normalisations the chosen indicator and level allow."""
-    row = st.catalog_row(ind)
-    years = st.years_of(row, level)
+    """Years and normalisations the chosen indicator and level allow (after the URL's validation)."""
+    state = state_from_inputs(ind, None, level, None, None, None, None, None, None, lang)
+    row = st.catalog_row(state["ind"])
+    years = st.years_of(row, state["level"])
     norms = allowed_normalisations(row)
     return ([{"label": str(y), "value": y} for y in years], years[-1] if years else None,
-            [{"label": t(f"norm_{n}", lang), "value": n} for n in norms])
+            [{"label": t(f"norm_{n}", state["lang"]), "value": n} for n in norms])
 
 
 def export_data(ind, year, level, pref, norm, lang, fmt: str):
@@ -287,7 +288,7 @@ def register(app: Dash) -> None:
                   Input(f"{ids.MAP_EXPORT}-xlsx", "n_clicks"), *CONTROLS[:5], State(ids.LANG, "data"),
                   prevent_initial_call=True)
     def _export(_csv, _xlsx, ind, year, level, pref, norm, lang):
-        fmt = "xlsx" if ctx.triggered_id == f"{ids.MAP_EXPORT}-xlsx" else "csv"
+        fmt = export_format(ids.MAP_EXPORT)
         return export_data(ind, year, level, pref, norm, lang, fmt)
 
     register_image_export(app, ids.MAP_EXPORT, "map-graph", "chiiki-map", ids.MAP_IMAGE_DONE)

@@ -6,10 +6,10 @@ import io
 from functools import lru_cache
 
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, State, dcc, no_update
 
 from callbacks import state as st
-from callbacks.exports import register_image_export
+from callbacks.exports import export_format, register_image_export
 from layouts import ids, profile_page
 from loaders import query
 from loaders.store import get_store
@@ -141,7 +141,7 @@ def register(app: Dash) -> None:
     def _export(_c, _x, region, lang):
         if region not in PREFS:
             return no_update
-        return export_data(region, lang, "xlsx" if ctx.triggered_id.endswith("xlsx") else "csv")
+        return export_data(region, lang, export_format(ids.PROFILE_EXPORT))
 
     register_image_export(app, ids.PROFILE_EXPORT, "profile-deviation", "chiiki-profile", ids.PROFILE_IMAGE_DONE)
     app.clientside_callback("function(n) { if (n) { window.print(); } return ''; }",

@@ -39,6 +39,8 @@ def register(app) -> None:
     @app.callback(Output(ids.START_QUESTIONS, "children"), Input(ids.START_REGION, "value"),
                   State(ids.LANG, "data"), prevent_initial_call=True)
     def _questions(region, lang):
+        # The picker's value, checked as the link's is: a request may carry anything.
+        region = region if isinstance(region, str) and region in {f"{i:02d}" for i in range(1, 48)} else "13"
         return [dcc.Link(text, href=href, id=f"start-q{i}")
                 for i, (text, href) in enumerate(start_page.question_links(region or "13", lang,
                                                                            neighbours(region or "13")))]

@@ -11,6 +11,12 @@ from layouts.common import control, notice, url_state
 from layouts.i18n import t
 from layouts.ids import API_PREFIX
 
+# Ids only this page uses.
+UPLOAD_TOKEN_ID = "data-upload-token"
+UPLOAD_GUARD_ID = "data-upload-guard"
+UPLOAD_HELP_ID = "data-upload-help"
+STORE_NOTICE_ID = "data-store-notice"
+
 CATALOG_COLUMNS = [("id", "ID", "ID"), ("name_ja", "指標", "Indicator (ja)"), ("name_en", "Indicator", "Indicator"),
                    ("unit", "単位", "Unit"), ("status", "状態", "Status"), ("years", "年", "Years"),
                    ("source_ja", "出典", "Source"), ("how_to_load", "読み込み方法", "How to load")]
@@ -30,15 +36,18 @@ def catalog_rows(catalog: pd.DataFrame) -> list[dict]:
     return out[[c for c, _, _ in CATALOG_COLUMNS]].fillna("").to_dict("records")
 
 
-def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[str, tuple[str, str]]) -> html.Div:
+def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[str, tuple[str, str]], *,
+           upload_mode: str = "off", max_upload_bytes: int = 0, store_message: str | None = None) -> html.Div:
+    """The page; ``upload_mode`` is "token", "local" or "off" (see callbacks.data_callbacks.upload_mode)."""
     lang = state["lang"]
     en = lang == "en"
     theme_options = [{"label": en_ if en else ja, "value": k} for k, (ja, en_) in themes.items()]
-    importable = catalog[catalog["kind"].isin(["import", "source"])]
     return html.Div([
         url_state("lang=en" if en else "", lang),
         html.H1(t("nav_data", lang)),
         notice(state.notices, lang, ids.DATA_NOTICE),
+        html.Div([("User data: " if en else "ユーザーデータ: "), store_message], id=STORE_NOTICE_ID, role="alert",
+                 className="notice") if store_message else html.Div(id=STORE_NOTICE_ID, className="notice-empty"),
         html.P("Indicators marked not loaded appear once you import their official file (below)." if en else
                "「未読込」の指標は、下のフォームで公式ファイルを取り込むと表示されます。"),
         html.Div([
@@ -60,23 +69,7 @@ def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[st
                         "fontFamily": "inherit"},
             style_data_conditional=[{"if": {"filter_query": '{status} = "not loaded"'},
                                      "backgroundColor": "#fff4e5"}]),
-        html.H2(t("upload", lang)),
-        html.Div([
-            control(t("upload_kind", lang), dcc.Dropdown(
-                id=ids.DATA_UPLOAD_KIND, value="tidy", clearable=False,
-                options=[{"label": "tidy template (CSV/Excel)", "value": "tidy"},
-                         {"label": "e-Stat (JSON / CSV)", "value": "estat"},
-                         {"label": "雇用保険事業年報 (koyo)", "value": "koyo"},
-                         {"label": "GNT firm list", "value": "gnt"}]), ids.DATA_UPLOAD_KIND),
-            control(t("indicator", lang) + " (e-Stat)", dcc.Dropdown(
-                id=ids.DATA_UPLOAD_INDICATOR, options=[{"label": f"{r.id} — {r.name_en if en else r.name_ja}",
-                                                        "value": r.id} for r in importable.itertuples()]),
-                    ids.DATA_UPLOAD_INDICATOR),
-        ], className="controls"),
-        dcc.Upload(id=ids.DATA_UPLOAD, children=html.Div(t("upload_drop", lang)), max_size=50 * 1024 * 1024,
-                   style={"border": "2px dashed #1f4e99", "padding": "1.5rem", "textAlign": "center",
-                          "cursor": "pointer"}),
-        html.Div(id=ids.DATA_UPLOAD_RESULT, role="status", **{"aria-live": "polite"}),
+        *upload_section(lang, catalog, upload_mode, max_upload_bytes),
         html.P([html.A("data/templates/tidy_template.csv", href="/download/tidy_template.csv"), " — ",
                 "region, indicator_id, year, value, unit, source"]),
         html.H2("API"),
@@ -95,6 +88,62 @@ def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[st
                      f"; {d.licence_en if en else d.licence_ja}"])
             for d in datasets.itertuples()]),
     ])
+
+
+def upload_section(lang: str, catalog: pd.DataFrame, mode: str, max_upload_bytes: int) -> list:
+    """The import form, or, where this server does not take uploads, how an administrator imports."""
+    en = lang == "en"
+    cli = html.Code("chiiki import KIND FILE")
+    token_env = html.Code("CHIIKI_ADMIN_TOKEN")
+    if mode not in ("token", "local"):
+        return [html.H2(t("upload", lang)), html.P(
+            ["Uploads are turned off on this server. An administrator imports official files on the server with ",
+             cli, " (KIND: tidy, estat, koyo, gnt), or sets ", token_env,
+             " on the server to allow uploads here with that token."] if en else
+            ["このサーバーではアップロードを受け付けていません。管理者がサーバー上で ", cli,
+             "（KIND: tidy, estat, koyo, gnt）で取り込むか、サーバーに ", token_env,
+             " を設定するとトークン付きでここからアップロードできます。"], id=UPLOAD_HELP_ID, className="upload-off")]
+    importable = catalog[catalog["kind"].isin(["import", "source"])]
+    limit_mb = f"{max_upload_bytes / 1024 / 1024:.1f} MB"
+    if mode == "token":
+        help_text = (["Uploading needs the administrator token (set on the server as ", token_env,
+                      f"). Files up to {limit_mb}; larger ones: ", cli, " on the server."] if en else
+                     ["アップロードには管理者トークン（サーバーの ", token_env, f"）が必要です。{limit_mb} まで。"
+                      "それより大きいファイルはサーバー上で ", cli, " を使います。"])
+    else:
+        help_text = ([f"Uploads are allowed because this dashboard runs on this computer only. Files up to "
+                      f"{limit_mb}; larger ones: ", cli, "."] if en else
+                     [f"このパソコンだけで動いているため、アップロードできます。{limit_mb} まで。"
+                      "それより大きいファイルは ", cli, " を使います。"])
+    token = control("Administrator token" if en else "管理者トークン",
+                    dcc.Input(id=UPLOAD_TOKEN_ID, type="password", autoComplete="current-password", debounce=False),
+                    UPLOAD_TOKEN_ID)
+    return [
+        html.H2(t("upload", lang)),
+        html.P(help_text, id=UPLOAD_HELP_ID),
+        html.Div([
+            control(t("upload_kind", lang), dcc.Dropdown(
+                id=ids.DATA_UPLOAD_KIND, value="tidy", clearable=False,
+                options=[{"label": "tidy template (CSV/Excel)", "value": "tidy"},
+                         {"label": "e-Stat (JSON / CSV)", "value": "estat"},
+                         {"label": "雇用保険事業年報 (koyo)", "value": "koyo"},
+                         {"label": "GNT firm list", "value": "gnt"}]), ids.DATA_UPLOAD_KIND),
+            control(t("indicator", lang) + " (e-Stat)", dcc.Dropdown(
+                id=ids.DATA_UPLOAD_INDICATOR, options=[{"label": f"{r.id} — {r.name_en if en else r.name_ja}",
+                                                        "value": r.id} for r in importable.itertuples()]),
+                    ids.DATA_UPLOAD_INDICATOR),
+            # The callback reads the token as State, so the field exists in both modes; it is only
+            # shown where it is needed.
+            token if mode == "token" else html.Div(token, hidden=True),
+        ], className="controls"),
+        # max_size: the browser refuses a file whose request would exceed the server's body limit
+        # before reading it, and the guard (data_callbacks.UPLOAD_GUARD) says so.
+        dcc.Upload(id=ids.DATA_UPLOAD, children=html.Div(t("upload_drop", lang)), max_size=max_upload_bytes,
+                   multiple=False, style={"border": "2px dashed #1f4e99", "padding": "1.5rem", "textAlign": "center",
+                                          "cursor": "pointer"}),
+        html.Span(id=UPLOAD_GUARD_ID, hidden=True),
+        html.Div(id=ids.DATA_UPLOAD_RESULT, role="status", **{"aria-live": "polite"}),
+    ]
 
 
 def filter_catalog(rows: list[dict], catalog: pd.DataFrame, search: str | None, themes: list[str] | None,

@@ -51,3 +51,30 @@ def test_start_and_data_pages_in_browser(dash_duo):
     assert "not loaded" in table and "chiiki import" in table
     assert "国土数値情報" in dash_duo.find_element("#data-sources").text
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize(("report", "shown"), [
+    ({"ok": False, "status": "degraded", "message": "the user store cannot be read (repair: chiiki doctor)"},
+     "the user store cannot be read (repair: chiiki doctor)"),
+    ({"ok": True, "status": "ok", "message": ""}, None),
+])
+def test_data_page_shows_what_is_wrong_with_the_user_store(monkeypatch, report, shown):
+    from callbacks import data_callbacks
+    from tests.test_web_uploads import _find, _text
+
+    monkeypatch.setattr("loaders.store.health", lambda **_kw: report)
+    notice = _find(data_callbacks.page_layout(lang="en"), "data-store-notice")
+    if shown is None:
+        assert "notice-empty" in notice.className and not _text(notice)
+    else:
+        assert shown in _text(notice) and notice.role == "alert"
+
+
+def test_a_failing_health_check_does_not_take_the_page_down(monkeypatch):
+    from callbacks import data_callbacks
+
+    def broken(**_kw):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr("loaders.store.health", broken)
+    assert "disk gone" in data_callbacks.store_health_message()
