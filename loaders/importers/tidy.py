@@ -43,6 +43,7 @@ def parse(path: Path, catalog: pd.DataFrame, resolver: RegionResolver, **_: obje
         raise DataError("no data rows under the header", file=name)
     units = dict(zip(catalog["id"], catalog["unit"], strict=True))
     out = []
+    reasons: dict[str, str | None] = {}
     rows = []
     for i, row in enumerate(df.to_dict("records")):
         rown = i + 2  # file row: the header is row 1
@@ -51,7 +52,10 @@ def parse(path: Path, catalog: pd.DataFrame, resolver: RegionResolver, **_: obje
             close = difflib.get_close_matches(ind, list(units), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else "; see `chiiki indicators`"
             raise DataError(f"unknown indicator {ind!r}{hint}", file=name, row=rown, column=c_ind)
-        reason = computed_reason(ind, catalog)
+        # Once per indicator, not per row: a 466,000-row file otherwise spends minutes here.
+        if ind not in reasons:
+            reasons[ind] = computed_reason(ind, catalog)
+        reason = reasons[ind]
         if reason:
             raise DataError(reason, file=name, row=rown, column=c_ind)
         unit = str(row[c_unit]).strip() if c_unit else ""
