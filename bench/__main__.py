@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench import scenarios
 from bench.http import decoded, get, post
-from bench.load import run_load
+from bench.load import run_load, watch_workers, worker_pids
 from bench.server import ROOT, gunicorn, peak_rss_mb
 
 BUDGETS = json.loads((Path(__file__).parent / "budgets.json").read_text())
@@ -70,6 +70,30 @@ def api_latency(port: int, paths: list[str], repeats: int, warmup: int = 2) -> d
     return {"n": len(times), "p50_ms": round(statistics.median(times) * 1000, 2),
             "p95_ms": round(pct(times, 0.95) * 1000, 2), "max_ms": round(max(times) * 1000, 2),
             "bytes_median": int(statistics.median(sizes))}
+
+
+def load_with_import(port: int, master: int, requests: list[bytes], users: int, seconds: float,
+                     user_dir: str) -> dict:
+    """The load test with an import landing halfway (as an administrator would, on the command line):
+    errors, and whether every worker serves the new data within 2 s of the import."""
+    import subprocess
+
+    upload = Path(user_dir) / "bench-import.csv"
+    upload.write_text("region,indicator_id,year,value\n東京都,vc_investment,2022,5\n", encoding="utf-8")
+
+    def import_now():
+        done = subprocess.run([sys.executable, "-m", "chiiki_cli", "import", "tidy", str(upload)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        return done.returncode
+
+    out = run_load(port, requests, users=users, seconds=seconds, midway=import_now)
+    pids = worker_pids(master)
+    switched = watch_workers(port, pids, lambda b: b.get("imports") == 1,
+                             timeout=max(0.5, out["midway_done"] + 2.0 - time.monotonic()))
+    out["import_ok"] = out["midway"] == 0
+    out["workers_on_new_data"] = f"{len(switched)}/{len(pids)}"
+    out["all_workers_switched"] = bool(pids) and switched.keys() == pids
+    return out
 
 
 def throughput(port: int, requests: list[bytes], total: int, threads: int = 4) -> float:
@@ -277,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         result["api_muni_lq"] = api_latency(port, scenarios.API_MUNI_LQ, repeats, warmup=4)
         result["recolours_per_s"] = throughput(port, pref, 200 if args.short else 1000)
         everything = pref + muni + scenarios.profile_requests(port) + scenarios.compare_requests(port)
-        result["load"] = run_load(port, everything, users=users, seconds=seconds)
+        result["load"] = load_with_import(port, pid, everything, users, seconds, user_dir)
         result["peak_rss_mb"] = round(peak_rss_mb(pid), 1)
         del page
         if args.browser if args.browser is not None else not args.short:
@@ -329,6 +353,8 @@ def budget_checks(r: dict) -> list[dict]:
         ("no callback response carries coordinates", not (r["map_prefecture"]["carries_coordinates"]
                                                           or r["map_municipality"]["carries_coordinates"]), True, "=="),
         ("load test errors", r["load"]["errors"], 0, "<="),
+        ("import mid-load: succeeded and every worker on the new data within 2 s",
+         bool(r["load"].get("import_ok") and r["load"].get("all_workers_switched")), True, "=="),
     ]
     if "body_limit" in r:
         bl = r["body_limit"]
@@ -393,7 +419,8 @@ def markdown(r: dict) -> str:
            f"{r['body_limit']['over_ms_max']}; {r['body_limit']['under_s_max']} | | |"]
           if "body_limit" in r else []),
         f"| load: {r['load']['users']} users × {r['load']['seconds']} s | {r['load']['requests']} requests, "
-        f"{r['load']['errors']} errors, {r['load']['throughput_per_s']}/s, p95 {r['load']['p95_ms']} ms | | |",
+        f"{r['load']['errors']} errors, {r['load']['throughput_per_s']}/s, p95 {r['load']['p95_ms']} ms; an import "
+        f"halfway, workers on the new data {r['load'].get('workers_on_new_data', '—')} | | |",
     ]
     for run in r.get("browser", []):
         lines.append(f"| browser, {run['cpu']:g}× CPU, 10 Mbit/s + 20 ms: first painted map, static preview (s) | "
