@@ -127,6 +127,7 @@ def register(app: Dash) -> None:
         b = build(state)
         if "frame" not in b:
             return no_update
-        return send_frame(b["frame"], "chiiki_compare", export_format(ids.COMPARE_EXPORT))
+        return send_frame(b["frame"], "chiiki_compare", export_format(ids.COMPARE_EXPORT),
+                          st.catalog_row(state["ind"]))
 
     register_image_export(app, ids.COMPARE_EXPORT, "compare-bars", "chiiki-compare", ids.COMPARE_IMAGE_DONE)

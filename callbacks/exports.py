@@ -8,12 +8,36 @@ import pandas as pd
 from dash import Dash, Input, Output, dcc
 
 
-def send_frame(df: pd.DataFrame, name: str, fmt: str) -> dict:
-    """A dcc.Download payload: CSV (UTF-8 with BOM, so Excel reads the Japanese) or an .xlsx file."""
+def with_provenance(df: pd.DataFrame, meta: dict | None) -> pd.DataFrame:
+    """Every exported row carries the unit, source and credit of its figures (from the catalog row
+    ``meta``), so a CSV pasted into a council paper still says where its numbers come from."""
+    if not meta:
+        return df
+    out = df.copy()
+    if "unit" not in out:
+        out["unit"] = meta.get("unit") or ""
+    out["source"] = meta.get("source_ja") or ""
+    out["credit"] = meta.get("credit") or ""
+    return out
+
+
+def send_frame(df: pd.DataFrame, name: str, fmt: str, meta: dict | None = None) -> dict:
+    """A dcc.Download payload: CSV (UTF-8 with BOM, so Excel reads the Japanese) or an .xlsx file.
+
+    With ``meta`` (a catalog row) each row gets unit, source and credit columns; the workbook also
+    gets a sheet 出典 with the indicator's name, definition, source and credit.
+    """
+    df = with_provenance(df, meta)
     if fmt == "csv":
         return dcc.send_bytes(df.to_csv(index=False).encode("utf-8-sig"), f"{name}.csv")
     buf = io.BytesIO()
-    df.to_excel(buf, index=False)
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        df.to_excel(writer, index=False, sheet_name="data")
+        if meta:
+            keys = ["id", "name_ja", "name_en", "unit", "definition_ja", "definition_en", "source_ja", "source_en",
+                    "credit"]
+            pd.DataFrame({"項目 / field": keys, "内容 / value": [meta.get(k) or "" for k in keys]}).to_excel(
+                writer, index=False, sheet_name="出典")
     return dcc.send_bytes(buf.getvalue(), f"{name}.xlsx")
 
 

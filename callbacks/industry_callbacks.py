@@ -95,6 +95,9 @@ def register(app: Dash) -> None:
         cols = ["region_code", "region_name_ja", "region_name_en", "industry_code", "industry_name_ja",
                 "industry_name_en", "measure", "year", "value", "share", "lq", "share_of_reference", "strength"]
         name = f"chiiki_lq_{state['measure']}_{state['year']}"
-        return send_frame(table[cols], name, export_format(ids.INDUSTRY_EXPORT))
+        # ``value`` is the count behind each LQ: say in what.
+        rows = table[cols].assign(unit=industry_page.UNITS[state["measure"]][0])
+        return send_frame(rows, name, export_format(ids.INDUSTRY_EXPORT),
+                          st.catalog_row(f"lq_{state['measure']}"))
 
     register_image_export(app, ids.INDUSTRY_EXPORT, "industry-heatmap", "chiiki-lq", ids.INDUSTRY_IMAGE_DONE)

@@ -242,7 +242,7 @@ def export_data(ind, year, level, pref, norm, lang, fmt: str):
                                        "name_en": "Japan", "year": view.year, "value": view.national,
                                        "unit": unit, "dataset": view.national_dataset}])], ignore_index=True)
     name = f"chiiki_{state['ind']}_{view.year}_{state['level']}"
-    return send_frame(df, name, fmt)
+    return send_frame(df, name, fmt, view.meta)
 
 
 CONTROLS = [Input(ids.MAP_INDICATOR, "value"), Input(ids.MAP_YEAR, "value"), Input(ids.MAP_LEVEL, "value"),
