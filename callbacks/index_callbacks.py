@@ -96,13 +96,13 @@ def _build(version: tuple, inds: tuple, weights: tuple, lang: str) -> dict:
     if result is None:
         return out
     used = ", ".join(f"{inm.get(i, i)} ({years[i]})" for i in result.indicators)
-    notes = [index_page.tx("used", lang) + used, coverage.summary(lang, inm)]
+    notes = [t("index_used", lang) + used, coverage.summary(lang, inm)]
     # The service's English notes, less the coverage line already given above in the page's language.
     notes += [n for n in result.notes if n != coverage.summary("en")]
     if result.transformed:
-        notes.append(index_page.tx("sqrt", lang) + ", ".join(inm.get(i, i) for i in result.transformed))
+        notes.append(t("index_sqrt", lang) + ", ".join(inm.get(i, i) for i in result.transformed))
     if result.outliers:
-        notes.append(index_page.tx("capped", lang) +
+        notes.append(t("index_capped", lang) +
                      "; ".join(f"{inm.get(k, k)}: {', '.join(nm[c] for c in v)}" for k, v in result.outliers.items()))
     ties = {code: index_page.tie_cell(tie, code, nm, lang) for tie in result.ties for code in tie.regions}
     notes += [index.tie_text(tie, None, lang, region_names=nm, indicator_names=inm, outlier_sd=result.outlier_sd)

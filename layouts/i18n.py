@@ -101,6 +101,40 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_kind": ("ファイルの種類", "Kind of file"),
     "upload_drop": ("ここにファイルをドロップ、またはクリックして選択", "Drop a file here or click to choose"),
     "downloads": ("ダウンロード", "Downloads"),
+    # Innovation index page
+    "index_title_proxies": ("{base} — 代理指標による合成（{count}）", "{base} — composite of proxies ({count})"),
+    "index_title_study": ("{base}（{count}）", "{base} ({count})"),
+    "index_japan_100": ("全国=100", "Japan = 100"),
+    "index_k_of_n": ("研究の{n}指標のうち{k}指標を読み込み済み", "{k} of {n} study indicators loaded"),
+    "index_about": ("この指数の中身", "What this index is made of"),
+    "index_study_head": ("地域イノベーション研究の{n}指標（うち{k}指標を読み込み済み）",
+                   "The regional-innovation study's {n} indicators ({k} loaded)"),
+    "index_loaded": ("読み込み済み・指数に使用", "loaded, in the index"),
+    "index_not_in_index": ("指数に未使用", "not in the index"),
+    "index_proxy_head": ("代理指標（研究の指標の代わりに使っている指標）",
+                   "Proxies (used in place of the study's indicators)"),
+    "index_other_head": ("研究の指標でも代理指標でもない指標",
+                   "Indicators that are neither study indicators nor proxies"),
+    "index_other_link": ("研究との対応づけはない。利用者が選んだ指標。",
+                   "No link to the study is claimed: chosen by the user."),
+    "index_tie": ("同順位の理由", "Why tied"),
+    "index_sep": ("、", ", "),
+    "index_source": ("方法: 地域イノベーション・スコアボード（RIS）の手順に準拠。出典は各指標（データと出典を参照）",
+               "Method: Regional Innovation Scoreboard steps. Sources: see each indicator on Data and sources"),
+    "index_tie_capped": ("{others}と同順位 — 外れ値の補正で{k}指標の値が同じ（注記を参照）",
+                   "tied with {others}: outlier capping made {k} indicator(s) equal (see the notes)"),
+    "index_tie_same": ("{others}と同順位 — 全指標で同じ得点", "tied with {others}: the same score on every indicator"),
+    "index_tie_equal": ("{others}と同順位 — 得点は異なるが平均が一致",
+                  "tied with {others}: different scores, the same average"),
+    "index_used": ("指数に含めた指標: ", "Indicators in the index: "),
+    "index_sqrt": ("平方根変換（歪度 g1 > 1）: ", "Square-root transformed (skewness g1 > 1): "),
+    "index_capped": ("外れ値を補正（平均±2標準偏差の外を外れ値でない最大・最小の値に）: ",
+               "Outliers capped (beyond mean ± 2 sd, set to the largest/smallest non-outlier value): "),
+    "index_national": ("全国=100 は各指標の全国値（公表値、なければ47都道府県の分子の合計÷分母の合計）を"
+                       "同じ手順で得点化したものに対する比。",
+                 "Japan = 100 is relative to each indicator's national value (the published figure, or "
+                 "Σ numerators ÷ Σ denominators of the 47 prefectures) scored through the same steps."),
+
     "group_ratio": ("地域グループの値: 構成都道府県の分子の合計 ÷ 分母の合計",
                     "Group values: Σ numerators / Σ denominators of the member prefectures"),
     "group_mean": ("地域グループの値: 構成都道府県の単純平均（加重なし）",
@@ -109,10 +143,15 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def t(key: str, lang: str) -> str:
-    """The string for ``key`` in ``lang`` (Japanese when the language is unknown)."""
+def t(key: str, lang: str, **fmt) -> str:
+    """The string for ``key`` in ``lang`` (Japanese when the language is unknown), with ``fmt`` filled in.
+
+    >>> t("index_k_of_n", "en", k=1, n=6)
+    '1 of 6 study indicators loaded'
+    """
     ja, en = STRINGS[key]
-    return en if lang == "en" else ja
+    text = en if lang == "en" else ja
+    return text.format(**fmt) if fmt else text
 
 
 def name(row: dict, lang: str, base: str = "name") -> str:

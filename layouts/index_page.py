@@ -12,47 +12,6 @@ from layouts.i18n import t
 from loaders import study
 from metrics.index import Coverage
 
-# This page's own wording, one lookup instead of inline language checks.
-TEXT = {
-    "title_proxies": ("{base} — 代理指標による合成（{count}）", "{base} — composite of proxies ({count})"),
-    "title_study": ("{base}（{count}）", "{base} ({count})"),
-    "japan_100": ("全国=100", "Japan = 100"),
-    "k_of_n": ("研究の{n}指標のうち{k}指標を読み込み済み", "{k} of {n} study indicators loaded"),
-    "about": ("この指数の中身", "What this index is made of"),
-    "study_head": ("地域イノベーション研究の{n}指標（うち{k}指標を読み込み済み）",
-                   "The regional-innovation study's {n} indicators ({k} loaded)"),
-    "loaded": ("読み込み済み・指数に使用", "loaded, in the index"),
-    "not_in_index": ("指数に未使用", "not in the index"),
-    "proxy_head": ("代理指標（研究の指標の代わりに使っている指標）",
-                   "Proxies (used in place of the study's indicators)"),
-    "other_head": ("研究の指標でも代理指標でもない指標",
-                   "Indicators that are neither study indicators nor proxies"),
-    "other_link": ("研究との対応づけはない。利用者が選んだ指標。",
-                   "No link to the study is claimed: chosen by the user."),
-    "tie": ("同順位の理由", "Why tied"),
-    "sep": ("、", ", "),
-    "source": ("方法: 地域イノベーション・スコアボード（RIS）の手順に準拠。出典は各指標（データと出典を参照）",
-               "Method: Regional Innovation Scoreboard steps. Sources: see each indicator on Data and sources"),
-    "tie_capped": ("{others}と同順位 — 外れ値の補正で{k}指標の値が同じ（注記を参照）",
-                   "tied with {others}: outlier capping made {k} indicator(s) equal (see the notes)"),
-    "tie_same": ("{others}と同順位 — 全指標で同じ得点", "tied with {others}: the same score on every indicator"),
-    "tie_equal": ("{others}と同順位 — 得点は異なるが平均が一致",
-                  "tied with {others}: different scores, the same average"),
-    "used": ("指数に含めた指標: ", "Indicators in the index: "),
-    "sqrt": ("平方根変換（歪度 g1 > 1）: ", "Square-root transformed (skewness g1 > 1): "),
-    "capped": ("外れ値を補正（平均±2標準偏差の外を外れ値でない最大・最小の値に）: ",
-               "Outliers capped (beyond mean ± 2 sd, set to the largest/smallest non-outlier value): "),
-    "national": ("全国=100 は各指標の全国値（公表値、なければ47都道府県の分子の合計÷分母の合計）を同じ手順で得点化した"
-                 "ものに対する比。",
-                 "Japan = 100 is relative to each indicator's national value (the published figure, or "
-                 "Σ numerators ÷ Σ denominators of the 47 prefectures) scored through the same steps."),
-}
-
-
-def tx(key: str, lang: str, **fmt) -> str:
-    ja, en = TEXT[key]
-    return (en if lang == "en" else ja).format(**fmt)
-
 
 def page_title(coverage: Coverage | None, lang: str) -> str:
     """The heading: the index's name, and when it leans on proxies, that it is a composite of proxies
@@ -60,8 +19,8 @@ def page_title(coverage: Coverage | None, lang: str) -> str:
     base = t("nav_index", lang)
     if coverage is None:
         return base
-    count = tx("k_of_n", lang, k=coverage.k, n=coverage.n)
-    return tx("title_proxies" if coverage.of_proxies else "title_study", lang, base=base, count=count)
+    count = t("index_k_of_n", lang, k=coverage.k, n=coverage.n)
+    return t("index_title_proxies" if coverage.of_proxies else "index_title_study", lang, base=base, count=count)
 
 
 def about(coverage: Coverage | None, names: dict[str, str], lang: str) -> list:
@@ -71,22 +30,22 @@ def about(coverage: Coverage | None, names: dict[str, str], lang: str) -> list:
     en = lang == "en"
     items = []
     for s in study.STUDY_INDICATORS:
-        status = tx("loaded", lang) if s.id in coverage.loaded else tx("not_in_index", lang)
+        status = t("index_loaded", lang) if s.id in coverage.loaded else t("index_not_in_index", lang)
         caveat = s.caveat_en if en else s.caveat_ja
         items.append(html.Li([f"{s.item} {s.name_en if en else s.name_ja} — {status}",
                               *([html.Br(), html.Small(caveat)] if caveat else [])],
                              className="study-loaded" if s.id in coverage.loaded else "study-missing"))
-    out = [html.H2(tx("about", lang)),
-           html.H3(tx("study_head", lang, k=coverage.k, n=coverage.n)), html.Ul(items)]
+    out = [html.H2(t("index_about", lang)),
+           html.H3(t("index_study_head", lang, k=coverage.k, n=coverage.n)), html.Ul(items)]
     if coverage.proxies:
-        out += [html.H3(tx("proxy_head", lang)),
+        out += [html.H3(t("index_proxy_head", lang)),
                 html.Ul([html.Li([html.Strong(names.get(p.id, p.id)), ": ", p.link_en if en else p.link_ja])
                          for p in study.PROXIES if p.id in coverage.proxies], id="index-proxies")]
     if coverage.others:
-        out += [html.H3(tx("other_head", lang)),
-                html.Ul([html.Li([html.Strong(names.get(i, i)), ": ", tx("other_link", lang)])
+        out += [html.H3(t("index_other_head", lang)),
+                html.Ul([html.Li([html.Strong(names.get(i, i)), ": ", t("index_other_link", lang)])
                          for i in coverage.others])]
-    out.append(html.P(tx("national", lang), className="source-line"))
+    out.append(html.P(t("index_national", lang), className="source-line"))
     return out
 
 GROUP_ORDER = ["emerging", "moderate", "strong", "leader"]
@@ -109,13 +68,13 @@ def map_figure(scores, names: dict[str, str], lang: str, heading: str | None = N
     colour = {"colorscale": scale, "zmin": -0.5, "zmax": 3.5,
               "colorbar": {"tickvals": [0, 1, 2, 3], "ticktext": [group_label(g, lang) for g in GROUP_ORDER]}}
     ranks = [f"{int(r)} ({float(v):.0f})" for r, v in zip(scores["rank"], scores["relative"], strict=True)]
-    title = f"{heading or t('nav_index', lang)} — {tx('japan_100', lang)}"
+    title = f"{heading or t('nav_index', lang)} — {t('index_japan_100', lang)}"
     fig = figures.choropleth(geojson_url="/geo/prefectures.geojson", locations=scores["region_code"].tolist(),
                              names=[names[c] for c in scores["region_code"]], z=z, ranks=ranks, colour=colour,
                              unit="", title=title,
-                             source=tx("source", lang), hover_rank=t("rank", lang),
+                             source=t("index_source", lang), hover_rank=t("rank", lang),
                              hover_national=t("national", lang), national=100.0, height=560)
-    scale_name = tx("japan_100", lang)
+    scale_name = t("index_japan_100", lang)
     fig["data"][0]["hovertemplate"] = (f"<b>%{{text}}</b><br>{t('rank', lang)} ({scale_name}): %{{customdata}}"
                                        "<extra></extra>")
     return fig
@@ -125,15 +84,15 @@ def band_figure(scores, names: dict[str, str], lang: str) -> dict:
     s = scores.sort_values("rank")
     return figures.rank_band(names=[names[c] for c in s["region_code"]], rank=s["rank"].tolist(),
                              best=s["rank_best"].tolist(), worst=s["rank_worst"].tolist(),
-                             title=t("rank_band", lang), source=tx("source", lang),
+                             title=t("rank_band", lang), source=t("index_source", lang),
                              x_title=t("rank", lang))
 
 
 def tie_cell(tie, region: str, names: dict[str, str], lang: str) -> str:
     """A short reason for the table; the full sentence (values, capped regions) is in the notes."""
-    others = tx("sep", lang).join(names.get(r, r) for r in tie.regions if r != region)
-    key = {"capped": "tie_capped", "same_scores": "tie_same"}.get(tie.reason, "tie_equal")
-    return tx(key, lang, others=others, k=len(tie.capped))
+    others = t("index_sep", lang).join(names.get(r, r) for r in tie.regions if r != region)
+    key = {"capped": "index_tie_capped", "same_scores": "index_tie_same"}.get(tie.reason, "index_tie_equal")
+    return t(key, lang, others=others, k=len(tie.capped))
 
 
 def table_rows(scores, names: dict[str, str], lang: str, ties: dict[str, str] | None = None) -> list[dict]:
@@ -175,10 +134,10 @@ def layout(state, *, query: str, options: list[dict], chosen: list[str], weights
         dash_table.DataTable(id=ids.INDEX_TABLE, data=rows, sort_action="native", page_size=47,
                              columns=[{"id": "rank", "name": t("rank", lang)},
                                       {"id": "region", "name": t("region", lang)},
-                                      {"id": "relative", "name": tx("japan_100", lang)},
+                                      {"id": "relative", "name": t("index_japan_100", lang)},
                                       {"id": "group", "name": t("group", lang)}, {"id": "index", "name": "0–1"},
                                       {"id": "band", "name": t("rank_band", lang)},
-                                      {"id": "tie", "name": tx("tie", lang)}],
+                                      {"id": "tie", "name": t("index_tie", lang)}],
                              style_cell={"textAlign": "left", "fontFamily": "inherit", "whiteSpace": "normal"}),
         html.Div(about_section, id=ids.INDEX_ABOUT, className="index-about"),
         html.Span(id=ids.INDEX_IMAGE_DONE, className="visually-hidden"),
