@@ -106,10 +106,6 @@ def _plain(v):
     return v
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
 def to_csv(frame: pd.DataFrame) -> str:
     """CSV with a header, UTF-8 BOM first so Excel reads Japanese text; lists as space-separated text."""
     out = frame.copy()
@@ -200,7 +196,7 @@ def values(params: dict[str, str], _path: dict) -> tuple[pd.DataFrame, dict]:
 def lq(params: dict[str, str], _path: dict) -> tuple[pd.DataFrame, dict]:
     cur = get_store().cursor()
     measure = params.get("measure", "employees")
-    frame = service.cached_lq_level(measure, int(params["year"]) if "year" in params else None,
+    frame = service.cached_lq_table(measure, int(params["year"]) if "year" in params else None,
                                     params.get("level", "prefecture"), params.get("against", "nation"))
     if "region" in params:
         frame = frame[frame["region_code"] == params["region"]]

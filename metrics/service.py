@@ -450,7 +450,6 @@ def _index(cur, indicator_ids, weights):
 
 
 cached_comparison = per_version(512)(comparison)
-cached_lq_table = per_version(64)(lq_table)
 cached_findings = per_version(64)(_findings)
 cached_peers = per_version(64)(region_peers)
 cached_index = per_version(64)(_index)
@@ -461,13 +460,13 @@ def _values(cur, indicator_id, year, level, prefecture, normalisation):
     return values_table(cur, indicator_id, year, level=level, prefecture=prefecture, normalisation=normalisation)
 
 
-def _lq(cur, measure, year, level, against):
+def _lq(cur, measure, year=None, level="prefecture", against="nation"):
     return lq_table(cur, measure, year, level=level, against=against)
 
 
 # Keyword-only parameters cannot go through the positional memo, hence the small adapters.
 cached_values_table = per_version(256)(_values)
-cached_lq_level = per_version(64)(_lq)
+cached_lq_table = per_version(64)(_lq)
 cached_findings_table = per_version(128)(findings_table)
 
 
