@@ -24,9 +24,13 @@ def test_bundle_is_the_plotly_js_version_plotly_py_ships():
 
 
 def test_checksum_and_licence_ship_with_it():
-    recorded = (ROOT / "assets" / "plotly-chiiki.min.js.sha256").read_text().split()[0]
-    assert hashlib.sha256(BUNDLE.read_bytes()).hexdigest() == recorded
+    lines = (ROOT / "assets" / "plotly-chiiki.min.js.sha256").read_text().split("\n")
+    recorded = dict(reversed(line.split()) for line in lines if line.strip())
+    assert set(recorded) == {"plotly-chiiki.min.js", "regenerator-runtime.min.js"}
+    for name, digest in recorded.items():
+        assert hashlib.sha256((ROOT / "assets" / name).read_bytes()).hexdigest() == digest, name
     assert "MIT" in (ROOT / "assets" / "plotly-chiiki.LICENSE.txt").read_text()
+    assert "MIT" in (ROOT / "assets" / "regenerator-runtime.LICENSE.txt").read_text()
 
 
 def test_entry_registers_the_traces_the_app_draws():
@@ -47,3 +51,31 @@ def test_dash_never_serves_its_full_plotly():
     page = client.get("/").get_data(as_text=True)
     assert "plotly-chiiki.min.js" in page and "package_data/plotly.min.js" not in page
     assert client.get("/_dash-component-suites/plotly/package_data/plotly.min.js").status_code == 404
+
+
+def _figure_sources() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "layouts").glob("*.py"))
+
+
+def test_figures_use_only_what_the_bundle_registers():
+    """The bundle leaves out components and stubs two libraries (see entry.js and stubs/): a figure
+    asking for them would draw nothing, silently, so no figure may."""
+    src = _figure_sources()
+    for key in ("updatemenus", "sliders", '"images"', "rangeslider", "rangeselector", '"selections"', "scene",
+                "locationmode"):
+        assert key not in src, f"figures use {key}, which the partial plotly.js bundle does not register"
+    projections = set(re.findall(r'"projection": \{"type": "(\w+)"', src))
+    assert projections == {"mercator"}   # d3-geo's own; the other projections are stubbed out
+
+
+def test_the_stubs_are_in_the_bundle_and_the_full_libraries_are_not():
+    js = BUNDLE.read_text(encoding="utf-8")
+    assert "geoAiry" not in js and "geoWinkel3" not in js             # d3-geo-projection
+    assert "Afghanistan" not in js                                      # country-iso-search
+
+
+def test_dash_never_serves_the_babel_polyfill():
+    from app import server
+
+    page = server.test_client().get("/").get_data(as_text=True)
+    assert "polyfill@" not in page
