@@ -32,7 +32,8 @@ def geo_route(app: Dash) -> None:
     from flask import abort
 
     folder = Path(__file__).resolve().parent.parent / "assets" / "geo"
-    allowed = {"prefectures.geojson", "municipalities.geojson", "prefectures.topojson", "municipalities.topojson"}
+    allowed = {"prefectures.geojson", "municipalities.geojson", "prefectures.topojson", "municipalities.topojson",
+               "municipalities-13.geojson"}
 
     @lru_cache(maxsize=8)
     def payload(name: str) -> tuple[bytes, bytes]:

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from loaders import geo
+from loaders import geo, ruiji
 from loaders.catalog import CATALOG_COLUMNS, static_indicators
 from loaders.errors import DataError
 from loaders.kenmin import SECTORS, read_kenmin, sector_code
@@ -59,6 +59,9 @@ REF_CREDIT = "dataofjapan/land (prefectures.csv, resions.csv)"
 
 TABLES = ["regions", "region_members", "datasets", "catalog", "observations", "industries",
           "industry_activity", "conflicts"]
+# Written to data/ and read back when present, but not loaded into the serving database (the store
+# requires every table of TABLES, and test data folders predate these).
+OPTIONAL_TABLES = ["peer_types"]
 
 
 @dataclass
@@ -118,6 +121,7 @@ def build_tables(raw: Path) -> BuildResult:
     if (munis["code"].str[:2] != munis["prefecture_code"]).any():
         raise DataError(f"{CENSUS_2021_DATASET}: a municipality code disagrees with its prefecture")
     regions, members = build_regions(prefs, munis[["code", "name_ja", "prefecture_code"]])
+    peer_types = ruiji.build_peer_types(a.values, a.regions, ruiji.read_designations(), CENSUS_2021_DATASET)
     for t in ssdse.values():
         if t.kind in ("B", "E"):
             named = dict(zip(t.regions["region_code"], t.regions["name_ja"], strict=True))
@@ -160,22 +164,20 @@ def build_tables(raw: Path) -> BuildResult:
     industries, activity = _industry_tables(ssdse, sectors)
     catalog = _catalog(ssdse, order)
 
-    prefs_topo = geo.build_prefecture_topology(_require(raw, f"{GEO_DIR}/{geo.PREFECTURES_SOURCE}"),
-                                               name_to_code)
-    muni_topo, _no_shape = geo.build_municipality_topology(
-        _require(raw, f"{GEO_DIR}/{geo.MUNICIPALITIES_SOURCE}"))
-    muni_geojson = geo.to_geojson(muni_topo, "municipalities")
-    # Municipalities the 0.1 % simplification reduced to nothing (small islands) or to a line.
-    missing = sorted(set(munis["code"]) - {f["id"] for f in muni_geojson["features"]})
+    # One national topology gives both levels and Tokyo's own asset (see loaders/geo.py for the
+    # source, the simplification and the insets); every municipality in the data must get a shape.
+    bounds = geo.build_boundaries(_require(raw, f"{GEO_DIR}/{geo.SOURCE}"), name_to_code, set(munis["code"]))
+    missing = bounds.without_shape
     dataset_rows.append(dict(
         dataset_id="n03-2021", publisher_ja="国土交通省（簡略化: SmartNews Media Research Institute）",
         publisher_en="MLIT (simplified by SmartNews Media Research Institute)",
-        title_ja="国土数値情報 行政区域データ N03-21_210101（0.1%簡略化）",
-        title_en="National Land Numerical Information, administrative areas N03 (2021-01-01), 0.1 % simplified",
+        title_ja="国土数値情報 行政区域データ N03-21_210101（1%簡略化、政令市は市単位）",
+        title_en="National Land Numerical Information, administrative areas N03 (2021-01-01), 1 % simplified, "
+                 "designated cities whole",
         edition="2021-01-01", reference_years="2021", licence_ja="国土数値情報の利用規約（出典の明記が必要）",
         licence_en="National Land Numerical Information terms (credit required)",
-        credit=geo.CREDIT_JA, raw_file=f"{GEO_DIR}/{geo.MUNICIPALITIES_SOURCE}",
-        sha256=sha256(raw / GEO_DIR / geo.MUNICIPALITIES_SOURCE), published="", priority=0))
+        credit=geo.CREDIT_JA, raw_file=f"{GEO_DIR}/{geo.SOURCE}",
+        sha256=sha256(raw / GEO_DIR / geo.SOURCE), published="", priority=0))
     dataset_rows.append(dict(
         dataset_id="ref-regions", publisher_ja="dataofjapan/land", publisher_en="dataofjapan/land",
         title_ja="都道府県名・地方区分（JIS X 0401 コード）",
@@ -186,8 +188,7 @@ def build_tables(raw: Path) -> BuildResult:
 
     manifest = {
         "raw_files": {rel: sha256(raw / rel) for rel in sorted(
-            [*SSDSE_FILES, KENMIN_FILE, PREFS_CSV, BLOCKS_CSV, f"{GEO_DIR}/{geo.PREFECTURES_SOURCE}",
-             f"{GEO_DIR}/{geo.MUNICIPALITIES_SOURCE}"])},
+            [*SSDSE_FILES, KENMIN_FILE, PREFS_CSV, BLOCKS_CSV, f"{GEO_DIR}/{geo.SOURCE}"])},
         "counts": {"prefectures": 47, "municipalities": len(munis), "observations": len(observations),
                    "catalog": len(catalog)},
         "municipalities_without_shape": missing,
@@ -196,12 +197,14 @@ def build_tables(raw: Path) -> BuildResult:
     }
     tables = {"regions": regions, "region_members": members, "datasets": datasets, "catalog": catalog,
               "observations": observations, "industries": industries, "industry_activity": activity,
-              "conflicts": conflicts}
+              "conflicts": conflicts, "peer_types": peer_types}
     # TopoJSON is the compact master; plotly.js needs GeoJSON, derived here once (≈100 m rounding).
-    assets = {"geo/prefectures.topojson": geo.dumps(prefs_topo),
-              "geo/municipalities.topojson": geo.dumps(muni_topo),
-              "geo/prefectures.geojson": geo.dumps(geo.to_geojson(prefs_topo, "prefectures")),
-              "geo/municipalities.geojson": geo.dumps(muni_geojson)}
+    # Tokyo alone is drawn from its own file, with the islands as insets beside the mainland.
+    assets = {"geo/prefectures.topojson": geo.dumps(bounds.prefectures),
+              "geo/municipalities.topojson": geo.dumps(bounds.municipalities),
+              "geo/prefectures.geojson": geo.dumps(geo.to_geojson(bounds.prefectures, "prefectures")),
+              "geo/municipalities.geojson": geo.dumps(geo.to_geojson(bounds.municipalities, "municipalities")),
+              "geo/municipalities-13.geojson": geo.dumps(bounds.tokyo)}
     return BuildResult(tables=tables, assets=assets, manifest=manifest)
 
 
@@ -370,4 +373,8 @@ def write(result: BuildResult, data_dir: Path, assets_dir: Path) -> None:
 
 def read_tables(data_dir: Path) -> dict[str, pd.DataFrame]:
     """Read the curated tables back (for tests and the serving database)."""
-    return {name: pq.read_table(Path(data_dir) / f"{name}.parquet").to_pandas() for name in TABLES}
+    tables = {name: pq.read_table(Path(data_dir) / f"{name}.parquet").to_pandas() for name in TABLES}
+    for name in OPTIONAL_TABLES:
+        if (Path(data_dir) / f"{name}.parquet").exists():
+            tables[name] = pq.read_table(Path(data_dir) / f"{name}.parquet").to_pandas()
+    return tables

@@ -7,11 +7,13 @@ catalog and passed as parameters.
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from loaders.errors import DataError
+from loaders.store import data_dir
 
 LEVELS = ("prefecture", "municipality")
 
@@ -165,3 +167,16 @@ def region_counts(cur: duckdb.DuckDBPyConnection, indicator_id: str) -> dict[str
         SELECT r.level, count(DISTINCT o.region_code) FROM obs o JOIN regions r ON r.code = o.region_code
         WHERE o.indicator_id = ? GROUP BY r.level""", [indicator_id]).fetchall()
     return {level: int(n) for level, n in rows}
+
+
+def peer_types(cur: duckdb.DuckDBPyConnection, data: Path | None = None) -> pd.DataFrame:
+    """Every municipality's 類似団体 type with the inputs used, from ``data/peer_types.parquet``.
+
+    The table is built by ``chiiki build`` (``loaders/ruiji.py``) and is not part of the serving
+    database, so it is read from the bundled data folder (``data``, default the store's). Columns
+    are ``loaders.ruiji.PEER_TYPE_COLUMNS``, one row per municipality, sorted by code.
+    """
+    path = Path(data or data_dir()) / "peer_types.parquet"
+    if not path.is_file():
+        raise DataError(f"no 類似団体 table at {path}; run `chiiki build --raw PATH`")
+    return cur.execute("SELECT * FROM read_parquet(?) ORDER BY code", [str(path)]).df()

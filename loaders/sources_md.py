@@ -139,6 +139,7 @@ def render_sources(tables: dict[str, pd.DataFrame]) -> str:
     ]
     for c in catalog[catalog["kind"] == "import"].itertuples():
         lines.append(f"| {c.id} | {c.name_ja} | {c.source_ja} | `{c.how_to_load}` |")
+    lines += _peer_type_lines(tables.get("peer_types"))
     lines += [
         "",
         "## Boundaries",
@@ -148,5 +149,56 @@ def render_sources(tables: dict[str, pd.DataFrame]) -> str:
         "property); the `.geojson` files beside them are derived from those for plotly.js (coordinates",
         "rounded to 0.001°). Credit: 出典：国土交通省 国土数値情報（行政区域データ）を加工して作成.",
         "",
+        "On the national maps 沖縄県 and 小笠原村 are drawn as insets, moved (not rescaled) into open sea",
+        "near the mainland; `assets/geo/municipalities-13.geojson` (東京都 alone) draws the 伊豆諸島 and",
+        "小笠原諸島 under the mainland at a smaller scale. The moves are listed in `loaders/geo.py`.",
+        "",
     ]
     return "\n".join(lines)
+
+
+def _peer_type_lines(peer_types: pd.DataFrame | None) -> list[str]:
+    """The 類似団体 section: the rule, where it was confirmed, and how many municipalities each type has."""
+    if peer_types is None or peer_types.empty:
+        return []
+    from loaders.ruiji import DESIGNATIONS_CSV, RULE_SOURCES
+    from metrics.peer_types import type_labels
+
+    counts = peer_types["type_code"].value_counts()
+    as_of = ", ".join(sorted(set(pd.read_csv(DESIGNATIONS_CSV, dtype=str)["as_of"])))
+    lines = [
+        "",
+        "## 類似団体 (peer types of municipalities)",
+        "",
+        "`data/peer_types.parquet` gives each of the 1,741 municipalities its type in the scheme of 総務省",
+        "「類似団体別市町村財政指数表」. 政令指定都市, 特別区, 中核市 and 施行時特例市 are one type each (designations",
+        f"as of {as_of}, from `loaders/curated/ruiji_designations.csv`, with a reason and source on every row).",
+        "Other 市 and all 町村 are typed by population class × industry class, from the 2020 census as",
+        f"SSDSE-A carries it ({', '.join(sorted(set(peer_types['dataset_id'])))}): population A1101, employed",
+        "persons F2201/F2211/F2221 (shares over 第1次+第2次+第3次, 分類不能 left out).",
+        "",
+        "| | 都市 (市) | 町村 |",
+        "|---|---|---|",
+        "| population Ⅰ / Ⅱ / Ⅲ / Ⅳ / Ⅴ | < 5万 / 5–10万 / 10–15万 / ≥ 15万 / — "
+        "| < 5千 / 5千–1万 / 1–1.5万 / 1.5–2万 / ≥ 2万 |",
+        "| industry | 2次+3次 ≥ 95 %: 3次 ≥ 65 % → 3, else 2; 2次+3次 < 95 %: 3次 ≥ 55 % → 1, else 0 "
+        "| 2次+3次 ≥ 80 %: 3次 ≥ 55 % → 2, else 1; 2次+3次 < 80 % → 0 |",
+        "",
+        f"Source of the rule: {RULE_SOURCES}",
+        "",
+        "Not confirmed from 総務省's own text: the denominator of the shares and whether 総務省 rounds them",
+        "before comparing; here they are compared unrounded. Nothing is guessed for a municipality without",
+        "the inputs: it is `unclassified`, with the reason.",
+        "",
+        "| type | municipalities |",
+        "|---|---|",
+    ]
+    labels = {code: ja for code, (ja, _en) in type_labels().items()} | {"unclassified": "分類不能"}
+    for code, label in labels.items():
+        if code in counts or code != "unclassified":
+            lines.append(f"| {label} (`{code}`) | {int(counts.get(code, 0))} |")
+    unclassified = peer_types[peer_types["type_code"] == "unclassified"]
+    if len(unclassified):
+        lines += ["", *(f"- {r.code} {r.name_ja}: {r.reason_ja}（人口 {r.population}）"
+                        for r in unclassified.itertuples())]
+    return lines
