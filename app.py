@@ -35,7 +35,8 @@ from callbacks import (
     start_callbacks,
 )
 from layouts import ids
-from layouts.i18n import t
+from layouts.common import in_page_language
+from layouts.i18n import browser_strings, t
 from layouts.ids import API_PREFIX
 
 PAGES = [
@@ -61,7 +62,7 @@ PLOTLY_BUNDLE = Path(__file__).resolve().parent / "assets" / "plotly-chiiki.min.
 
 def use_partial_plotly(app: Dash) -> None:
     """Serve only the plotly.js the app draws with (assets/plotly-chiiki.min.js, built by
-    bench/plotly_bundle/build.sh): Dash's full plotly.min.js is 1.47 MB gzipped, ours a third of that.
+    bench/plotly_bundle/build.sh): Dash's full plotly.min.js is 1.47 MB gzipped, ours 425 KB.
 
     Dash registers its copy as an async resource of dash_core_components; removing it means the
     browser never fetches it. Our bundle is an asset script, loaded before the renderer starts, and
@@ -70,6 +71,12 @@ def use_partial_plotly(app: Dash) -> None:
     from dash import dcc
 
     dcc._js_dist[:] = [r for r in dcc._js_dist if r.get("relative_package_path") != "package_data/plotly.min.js"]
+    # Babel's polyfill (34 KB gzipped) serves browsers without ES2017; Dash 4 supports none of those, and
+    # every browser a city hall runs today (Edge, Chrome, Firefox, Safari) has it all built in.
+    for dep in dash.dash._dash_renderer._js_dist_dependencies:
+        for where in ("relative_package_path", "external_url"):
+            for mode, paths in dep.get(where, {}).items():
+                dep[where][mode] = [p for p in paths if "polyfill" not in p]
     # The same address Dash writes for the asset (its modification time as the cache key).
     href = f"/assets/{PLOTLY_BUNDLE.name}?m={os.path.getmtime(PLOTLY_BUNDLE)}"
     app.index_string = app.index_string.replace(
@@ -80,12 +87,19 @@ def use_partial_plotly(app: Dash) -> None:
 
 def create_app() -> Dash:
     app = Dash(__name__, use_pages=True, pages_folder="", title="chiiki — 地域経済ダッシュボード",
-               suppress_callback_exceptions=True, serve_locally=True, compress=True)
+               suppress_callback_exceptions=True, serve_locally=True, compress=True, update_title=None)
     routes.register(app)
     api_callbacks.register(app)
     use_partial_plotly(app)
+    # Pages open in Japanese; the language callback below switches the document to English.
+    app.index_string = app.index_string.replace("<html>", '<html lang="ja">', 1)
+    # Strings for the browser-side helpers (copy link, pinned views), from the one translation table.
+    strings = json.dumps(browser_strings(), ensure_ascii=False).replace("</", "<\\/")
+    app.index_string = app.index_string.replace(
+        "{%css%}", f'{{%css%}}\n        <script id="chiiki-strings" type="application/json">{strings}</script>', 1)
     for module, path, key, layout in PAGES:
-        dash.register_page(module, path=path, name=t(key, "ja"), title=f"{t(key, 'ja')} — chiiki", layout=layout)
+        dash.register_page(module, path=path, name=t(key, "ja"), title=f"{t(key, 'ja')} — chiiki",
+                           layout=in_page_language(layout))
     start_callbacks.register(app)
     map_callbacks.register(app)
     profile_callbacks.register(app)
@@ -95,18 +109,19 @@ def create_app() -> Dash:
     data_callbacks.register(app)
 
     app.layout = html.Div([
-        html.Nav(id=ids.NAV, **{"aria-label": "ページ / pages"}, children=[
+        html.Nav(id=ids.NAV, **{"aria-label": t("nav_label", "ja")}, children=[
             *[dcc.Link(t(key, "ja"), href=path, id=f"nav-{module}") for module, path, key, _ in PAGES],
             html.Span(className="spacer"),
             html.A(t("switch_lang", "ja"), href="?lang=en", id="nav-lang", hrefLang="en"),
         ]),
         html.Main(dash.page_container, id=ids.PAGE_CONTAINER),
-        html.Footer(html.Small("chiiki — 出典は各図の下と「データと出典」に / sources under each chart and on "
-                               "Data and sources"), className="no-print"),
+        html.Footer(html.Small(t("footer", "ja"), id="app-footer-text"), className="no-print"),
     ])
 
     # The address bar follows the page's state; nav links and the language switch follow the language.
     nav = json.dumps({"switch": [t("switch_lang", "ja"), t("switch_lang", "en")],
+                      "label": [t("nav_label", "ja"), t("nav_label", "en")],
+                      "footer": [t("footer", "ja"), t("footer", "en")],
                       "pages": [[path, [t(key, "ja"), t(key, "en")]] for _, path, key, _ in PAGES]},
                      ensure_ascii=False)
     app.clientside_callback(
@@ -117,13 +132,22 @@ def create_app() -> Dash:
             const params = new URLSearchParams(query || '');
             if (lang === 'en') { params.delete('lang'); } else { params.set('lang', 'en'); }
             const out = [link, '?' + params.toString(), nav.switch[i]];
+            // One language per page: the document, the nav's name, the switch (named in its own language).
+            document.documentElement.lang = lang === 'en' ? 'en' : 'ja';
+            const navEl = document.getElementById('app-nav');
+            if (navEl) { navEl.setAttribute('aria-label', nav.label[i]); }
+            const sw = document.getElementById('nav-lang');
+            if (sw) { sw.setAttribute('lang', i ? 'ja' : 'en'); sw.setAttribute('hreflang', i ? 'ja' : 'en'); }
+            const here = nav.pages.find(p => p[0] === window.location.pathname);
+            if (here) { document.title = here[1][i] + ' — chiiki'; }
             const suffix = lang === 'en' ? '?lang=en' : '';
             for (const p of nav.pages) { out.push(p[0] + suffix); out.push(p[1][i]); }
+            out.push(nav.footer[i]);
             return out;
         }""".replace("NAV", nav),
         Output(ids.URL_LINK, "children"), Output("nav-lang", "href"), Output("nav-lang", "children"),
         *[o for module, *_ in PAGES for o in (Output(f"nav-{module}", "href"), Output(f"nav-{module}", "children"))],
-        Input(ids.URL_QUERY, "data"), Input(ids.LANG, "data"))
+        Output("app-footer-text", "children"), Input(ids.URL_QUERY, "data"), Input(ids.LANG, "data"))
 
     limit_body(app.server)
     check_callback_requests(app)

@@ -21,6 +21,7 @@ from dash import Dash, Input, Output, State, html
 from callbacks import state as st
 from layouts import ids
 from layouts.data_page import UPLOAD_GUARD_ID, UPLOAD_TOKEN_ID, catalog_rows, filter_catalog, layout
+from layouts.i18n import t
 from loaders import query
 from loaders.errors import DataError
 from loaders.ssdse_items import THEMES
@@ -135,13 +136,14 @@ def page_layout(**params):
                   max_upload_bytes=max_upload_bytes(), store_message=store_health_message())
 
 
-def update_catalog(search, themes, status, catalog) -> tuple[list[dict], str]:
+def update_catalog(search, themes, status, catalog, lang: str = "ja") -> tuple[list[dict], str]:
     # Whatever a request carries: text, a list of theme keys, one status; anything else counts as unset.
     search = search if isinstance(search, str) else None
     themes = [x for x in themes if isinstance(x, str)] if isinstance(themes, list) else None
     status = status if isinstance(status, str) else "all"
-    rows = filter_catalog(catalog_rows(catalog), catalog, search, themes, status or "all")
-    return rows, f"{len(rows)} / {len(catalog)} 指標 / indicators"
+    lang = "en" if lang == "en" else "ja"
+    rows = filter_catalog(catalog_rows(catalog, lang), catalog, search, themes, status or "all")
+    return rows, t("catalog_count", lang, shown=len(rows), total=len(catalog))
 
 
 def import_upload(contents, filename, kind, indicator) -> tuple[str, bool]:
@@ -227,9 +229,10 @@ def register(app: Dash) -> None:
                     "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'", ADMIN_TOKEN_ENV)
 
     @app.callback(Output(ids.DATA_TABLE, "data"), Output(ids.DATA_COUNT, "children"),
-                  Input(ids.DATA_SEARCH, "value"), Input(ids.DATA_THEME, "value"), Input(ids.DATA_STATUS, "value"))
-    def _update(search, themes, status):
-        return update_catalog(search, themes, status, st.catalog())
+                  Input(ids.DATA_SEARCH, "value"), Input(ids.DATA_THEME, "value"), Input(ids.DATA_STATUS, "value"),
+                  State(ids.LANG, "data"))
+    def _update(search, themes, status, lang):
+        return update_catalog(search, themes, status, st.catalog(), lang)
 
     @app.callback(Output(ids.DATA_UPLOAD_RESULT, "children"), Output(ids.DATA_TABLE, "data", allow_duplicate=True),
                   Output(ids.DATA_COUNT, "children", allow_duplicate=True), Input(ids.DATA_UPLOAD, "contents"),
@@ -240,7 +243,7 @@ def register(app: Dash) -> None:
     def _upload(contents, filename, kind, indicator, token, search, themes, status, lang):
         message, ok = upload(contents, filename, kind, indicator, token, lang)
         # The import swapped in a new serving database: the catalog now shows the new status.
-        rows, count = update_catalog(search, themes, status, st.catalog())
+        rows, count = update_catalog(search, themes, status, st.catalog(), lang)
         box = html.Div(message, className="notice" if not ok else "ok", role="alert" if not ok else "status")
         return box, rows, count
 

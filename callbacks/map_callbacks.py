@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -20,7 +21,7 @@ from loaders.ssdse_items import THEMES
 from loaders.store import get_store
 from metrics import classify
 from metrics.service import cached_view
-from metrics.views import allowed_normalisations
+from metrics.views import allowed_normalisations, empty_reason, nearest_year
 
 DEFAULTS = {"ind": "univ_students_per_1000", "year": None, "level": "prefecture", "pref": "", "norm": "none",
             "cls": "quantile", "k": 5, "bins": "", "pal": "viridis", "region": ""}
@@ -55,18 +56,19 @@ def reconcile(state: st.State) -> st.State:
     v, notes = state.values, state.notices
     row = st.catalog_row(v["ind"])
     if v["level"] == "municipality" and not st.years_of(row, "municipality"):
-        notes.append(f"level=municipality ({v['ind']} has no municipal data)")
+        notes.append(t("notice_no_municipal", v["lang"], ind=v["ind"]))
         v["level"] = "prefecture"
     if v["pref"] and v["level"] != "municipality":
         v["pref"] = ""
     years = st.years_of(row, v["level"])
     if v["year"] is not None and v["year"] not in years:
-        notes.append(f"year={v['year']} (available: {', '.join(map(str, years)) or 'none'})")
+        notes.append(t("notice_year", v["lang"], year=v["year"],
+                       years=", ".join(map(str, years)) or t("notice_none", v["lang"])))
         v["year"] = None
     if v["year"] is None and years:
         v["year"] = years[-1]
     if v["norm"] not in allowed_normalisations(row):
-        notes.append(f"norm={v['norm']} (applies to counts only)")
+        notes.append(t("notice_norm_counts", v["lang"], norm=v["norm"]))
         v["norm"] = "none"
     if v["cls"] == "fixed" and not v["bins"]:
         notes.append("cls=fixed needs bins, e.g. bins=0,10,20")
@@ -88,6 +90,13 @@ def _breaks(version: tuple, ind: str, year: int, level: str, norm: str, pref: st
     return classify.breaks(view.table["value"], cls, k, bins)
 
 
+def _has_values(ind: str, year: int, level: str, norm: str, pref: str | None) -> bool:
+    try:
+        return bool(cached_view(get_store().version, ind, year, level, norm, pref).table["value"].notna().any())
+    except DataError:
+        return False
+
+
 SHOWN = ("ind", "year", "level", "pref", "norm", "cls", "k", "bins", "pal", "lang", "region")
 
 
@@ -104,7 +113,7 @@ def _build(version: tuple, key: tuple) -> dict:
     v = dict(zip(SHOWN, key, strict=True))
     lang = v["lang"]
     row = st.catalog_row(v["ind"])
-    out = {"figure": None, "ranking": None, "rows": [], "message": None, "source": "", "view": None}
+    out = {"figure": None, "ranking": None, "rows": [], "message": None, "source": "", "view": None, "empty": None}
     if row["status"] != "loaded" or v["year"] is None:
         out["message"] = not_loaded(row, lang)
         return out
@@ -113,9 +122,16 @@ def _build(version: tuple, key: tuple) -> dict:
     except DataError as exc:
         out["message"] = str(exc)
         return out
+    reason = empty_reason(view, v["norm"])
+    if reason:   # say why inside the map and find the nearest year that has something to draw
+        pref = v["pref"] or None
+        near = nearest_year(v["year"], st.years_of(row, v["level"]),
+                            lambda y: _has_values(v["ind"], y, v["level"], v["norm"], pref))
+        out["empty"] = {"reason": reason, "nearest": near,
+                        "text": map_page.empty_text(row, v["year"], v["norm"], reason, lang)}
     centre = CENTRES.get(v["norm"])
     edges = None
-    if centre is None:
+    if centre is None and not reason:
         try:
             edges = _breaks(version, v["ind"], v["year"], v["level"], v["norm"], v["pref"] or None,
                             v["cls"], v["k"], v["bins"])
@@ -127,7 +143,7 @@ def _build(version: tuple, key: tuple) -> dict:
                                                  ("norm", v["norm"])) if val not in (None, "", "none")})
     out.update(view=view, source=[map_page.source_line(row, lang), " · ", api_link("/values", api_query, lang)],
                figure=map_page.map_figure(view, lang=lang, level=v["level"], edges=edges, palette=v["pal"],
-                                          centre=centre),
+                                          centre=centre, notice=out["empty"] and out["empty"]["text"]),
                ranking=map_page.ranking_figure(view, lang=lang, level=v["level"], highlight=v["region"] or None),
                rows=map_page.table_rows(view, lang))
     return out
@@ -159,6 +175,28 @@ def preview_svg(params: dict) -> str:
     return preview.svg("prefecture", fills, fig["layout"]["title"]["text"])
 
 
+def empty_message(state: st.State, b: dict):
+    """The notice for a view without values: why, and a link to the nearest year (or to the values as
+    published when no year can be shown this way). The link keeps presentation mode."""
+    e = b.get("empty")
+    if not e:
+        return None
+    lang = state["lang"]
+    if e["nearest"] is not None:
+        target, note = {**state.values, "year": e["nearest"]}, None
+        label = t("map_empty_nearest", lang, year=e["nearest"])
+    elif state["norm"] != "none":
+        target, note = {**state.values, "norm": "none"}, t("map_empty_no_year", lang)
+        label = t("map_empty_as_published", lang, year=state["year"])
+    else:
+        return map_page.empty_notice(e["text"], None, None, None)
+    return map_page.empty_notice(e["text"], note, label, "/map?" + encode(st.State(target)))
+
+
+def _join(first, second):
+    return second if first is None else first if second is None else html.Div([first, second])
+
+
 def page_layout(**params):
     state = parse(params)
     lang = state["lang"]
@@ -171,7 +209,8 @@ def page_layout(**params):
         options=map_page.indicator_options(cat, lang, THEMES), years=st.years_of(row, state["level"]),
         norms=list(allowed_normalisations(row)),
         prefectures=[{"label": en if lang == "en" else ja, "value": c} for c, ja, en in regions],
-        figure=b["figure"], ranking=b["ranking"], rows=b["rows"], message=b["message"], source=b["source"])
+        figure=b["figure"], ranking=b["ranking"], rows=b["rows"], message=_join(b["message"], empty_message(state, b)),
+        source=b["source"])
 
 
 def state_from_inputs(ind, year, level, pref, norm, cls, k, bins, pal, lang, region="", present=False) -> st.State:
@@ -199,14 +238,15 @@ def update_map(ind, year, level, pref, norm, cls, k, bins, pal, lang, region, qu
     if fig is not None and triggered and triggered <= VALUE_INPUTS:
         patch = Patch()
         trace = fig["data"][0]
-        for key in ("z", "customdata", "colorscale", "zmin", "zmax", "zmid", "hovertemplate", "colorbar"):
+        for key in ("z", "customdata", "colorscale", "zmin", "zmax", "zmid", "hovertemplate", "colorbar", "showscale"):
             patch["data"][0][key] = trace.get(key)
         patch["layout"]["title"]["text"] = fig["layout"]["title"]["text"]
-        patch["layout"]["annotations"][0]["text"] = fig["layout"]["annotations"][0]["text"]
+        # The whole list: the source line, plus the notice of a year without values (or no notice).
+        patch["layout"]["annotations"] = fig["layout"]["annotations"]
         fig = patch
     elif fig is None:
         fig = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
-    message = b["message"]
+    message = _join(b["message"], empty_message(state, b))
     if state.notices:   # e.g. breaks typed in the wrong order: say why the map fell back
         note = t("notice_fallback", state["lang"]) + "; ".join(state.notices)
         message = note if message is None else html.Div([html.P(note), message])
@@ -214,9 +254,19 @@ def update_map(ind, year, level, pref, norm, cls, k, bins, pal, lang, region, qu
 
 
 def update_side(ind, year, level, pref, norm, cls, k, bins, pal, lang, region=""):
+    """Ranking chart and the first page of the table for the controls' view."""
     state = state_from_inputs(ind, year, level, pref, norm, cls, k, bins, pal, lang, region=region)
     b = build(state)
-    return b["ranking"] or {"data": [], "layout": {}}, b["rows"]
+    return b["ranking"] or {"data": [], "layout": {}}, map_page.rank_table(b["rows"], state["lang"])
+
+
+def turn_table_page(prev_clicks, next_clicks, page, ind, year, level, pref, norm, cls, k, bins, pal, lang,
+                    region="", triggered: str | None = None):
+    """The table's previous or next page (the view is rebuilt from the controls: memoised, so cheap)."""
+    state = state_from_inputs(ind, year, level, pref, norm, cls, k, bins, pal, lang, region=region)
+    step = 1 if triggered == f"{ids.MAP_TABLE_PAGER}-next" else -1 if triggered == f"{ids.MAP_TABLE_PAGER}-prev" else 0
+    current = page if isinstance(page, int) else 0
+    return map_page.rank_table(build(state)["rows"], state["lang"], page=current + step)
 
 
 def update_controls(ind, level, lang):
@@ -251,23 +301,111 @@ CONTROLS = [Input(ids.MAP_INDICATOR, "value"), Input(ids.MAP_YEAR, "value"), Inp
             Input(ids.MAP_PALETTE, "value")]
 
 
+def update_timeline(options: list[dict], year: int | None) -> tuple:
+    """The year slider, its years and the play button for the years the controls now offer."""
+    years = [o["value"] for o in options]
+    p = map_page.slider_props(years, year)
+    return p["max"], p["marks"], p["value"], p["disabled"], years, p["disabled"]
+
+
+# The slider's value is an index into the years (see map_page.slider_props); the dropdown holds the year
+# the map callbacks read. Each follows the other in the browser, so a slider step costs one Patch request.
+SYNC_YEAR = """function(year, idx, years, lang) {
+    const nu = window.dash_clientside.no_update;
+    const trig = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
+    const label = function (y) { return y === null || y === undefined ? '—' : (lang === 'en' ? String(y) : y + '年'); };
+    years = years || [];
+    if (trig.indexOf('SLIDER.value') >= 0) {
+        const y = years[idx];
+        if (y === undefined) { return [nu, nu, nu]; }
+        return [y === year ? nu : y, nu, label(y)];
+    }
+    const i = years.indexOf(year);
+    return [nu, (i < 0 || i === idx) ? nu : i, label(year)];
+}"""
+
+# Play steps one year per tick of the timer and stops at the last year; Play at the last year starts
+# again from the first.
+PLAY = """function(clicks, ticks, idx, years, stopped, lang) {
+    const nu = window.dash_clientside.no_update;
+    const labels = LABELS[lang === 'en' ? 'en' : 'ja'];
+    const trig = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
+    const last = (years || []).length - 1;
+    if (trig.indexOf('BUTTON.n_clicks') >= 0) {
+        if (!stopped || last < 1) { return [nu, true, labels.play]; }
+        return [idx >= last ? 0 : nu, false, labels.pause];
+    }
+    if (stopped || last < 1) { return [nu, nu, nu]; }
+    const next = Math.min((idx || 0) + 1, last);
+    return next >= last ? [next, true, labels.play] : [next, nu, nu];
+}"""
+
+
 def register(app: Dash) -> None:
     @app.callback(Output(ids.MAP_YEAR, "options"), Output(ids.MAP_YEAR, "value"),
                   Output(ids.MAP_NORMALISATION, "options"),
+                  Output(ids.MAP_YEAR_SLIDER, "max"), Output(ids.MAP_YEAR_SLIDER, "marks"),
+                  Output(ids.MAP_YEAR_SLIDER, "value"), Output(ids.MAP_YEAR_SLIDER, "disabled"),
+                  Output(ids.MAP_YEARS, "data"), Output(ids.MAP_PLAY, "disabled"),
                   Input(ids.MAP_INDICATOR, "value"), Input(ids.MAP_LEVEL, "value"), State(ids.LANG, "data"),
                   prevent_initial_call=True)
     def _controls(ind, level, lang):
-        return update_controls(ind, level, lang)
+        options, year, norms = update_controls(ind, level, lang)
+        return options, year, norms, *update_timeline(options, year)
+
+    app.clientside_callback(
+        SYNC_YEAR.replace("SLIDER", ids.MAP_YEAR_SLIDER),
+        Output(ids.MAP_YEAR, "value", allow_duplicate=True),
+        Output(ids.MAP_YEAR_SLIDER, "value", allow_duplicate=True), Output(ids.MAP_YEAR_LABEL, "children"),
+        Input(ids.MAP_YEAR, "value"), Input(ids.MAP_YEAR_SLIDER, "value"), State(ids.MAP_YEARS, "data"),
+        State(ids.LANG, "data"), prevent_initial_call=True)
+
+    # The slider's handle is named and read out as the year (its value is only an index). The handle is
+    # drawn by a lazily loaded component, hence the short wait for it.
+    app.clientside_callback(
+        """function(text, lang) {
+            let tries = 0;
+            const name = function () {
+                const handle = document.querySelector('#SLIDER [role="slider"]');
+                if (!handle) { if (tries++ < 50) { window.setTimeout(name, 100); } return; }
+                handle.setAttribute('aria-valuetext', text);
+                handle.setAttribute('aria-label', lang === 'en' ? 'Year' : '年');
+            };
+            name();
+            return text;
+        }""".replace("SLIDER", ids.MAP_YEAR_SLIDER),
+        Output(ids.MAP_YEAR_LABEL, "title"), Input(ids.MAP_YEAR_LABEL, "children"), State(ids.LANG, "data"))
+
+    labels = {lang: {"play": t("map_play", lang), "pause": t("map_pause", lang)} for lang in ("ja", "en")}
+    app.clientside_callback(
+        PLAY.replace("BUTTON", ids.MAP_PLAY).replace("LABELS", json.dumps(labels, ensure_ascii=False)),
+        Output(ids.MAP_YEAR_SLIDER, "value", allow_duplicate=True), Output(ids.MAP_PLAY_TIMER, "disabled"),
+        Output(ids.MAP_PLAY, "children"),
+        Input(ids.MAP_PLAY, "n_clicks"), Input(ids.MAP_PLAY_TIMER, "n_intervals"),
+        State(ids.MAP_YEAR_SLIDER, "value"), State(ids.MAP_YEARS, "data"), State(ids.MAP_PLAY_TIMER, "disabled"),
+        State(ids.LANG, "data"), prevent_initial_call=True)
 
     @app.callback(Output(ids.MAP_GRAPH, "figure"), Output(ids.MAP_MESSAGE, "children"),
                   Output(ids.MAP_SOURCE, "children"), Output(ids.URL_QUERY, "data", allow_duplicate=True),
+                  Output(ids.MAP_DRAWN, "data"),
                   *CONTROLS, State(ids.LANG, "data"), State(ids.MAP_REGION, "data"), State(ids.URL_QUERY, "data"),
-                  prevent_initial_call=True)
+                  State(ids.MAP_DRAWN, "data"), prevent_initial_call=True)
     def _map(*args):
+        *inputs, drawn = args
         triggered = {t_["prop_id"].split(".")[0] for t_ in ctx.triggered}
-        return update_map(*args, triggered=triggered)
+        # After a not-loaded indicator the graph is empty: a Patch would recolour nothing, so draw it whole.
+        fig, *rest = update_map(*inputs, triggered=triggered if drawn is not False else None)
+        return fig, *rest, not isinstance(fig, dict) or bool(fig.get("data"))
 
-    @app.callback(Output(ids.MAP_RANKING, "figure"), Output(ids.MAP_TABLE, "data"),
+    @app.callback(Output(ids.MAP_TABLE, "children", allow_duplicate=True),
+                  Input(f"{ids.MAP_TABLE_PAGER}-prev", "n_clicks"), Input(f"{ids.MAP_TABLE_PAGER}-next", "n_clicks"),
+                  State(f"{ids.MAP_TABLE_PAGER}-page", "data"), *[State(c.component_id, c.component_property)
+                                                                for c in CONTROLS],
+                  State(ids.LANG, "data"), State(ids.MAP_REGION, "data"), prevent_initial_call=True)
+    def _table_page(prev_clicks, next_clicks, page, *args):
+        return turn_table_page(prev_clicks, next_clicks, page, *args, triggered=ctx.triggered_id)
+
+    @app.callback(Output(ids.MAP_RANKING, "figure"), Output(ids.MAP_TABLE, "children"),
                   *CONTROLS, State(ids.LANG, "data"), State(ids.MAP_REGION, "data"), prevent_initial_call=True)
     def _side(*args):
         return update_side(*args)

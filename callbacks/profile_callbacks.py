@@ -58,8 +58,9 @@ def deviation_table(region: str) -> pd.DataFrame:
 def _deviation(version: tuple, region: str) -> pd.DataFrame:
     dev = service.profile_deviation(get_store().cursor(), region, service.PROFILE_DEFAULT)
     # How each indicator's block/group value was formed, so a plain mean is marked where it is shown.
-    aggregation = st.catalog().set_index("id")["aggregation"]
-    return dev.assign(aggregation=dev["indicator_id"].map(aggregation)) if len(dev) else dev
+    catalog = st.catalog().set_index("id")
+    return dev.assign(aggregation=dev["indicator_id"].map(catalog["aggregation"]),
+                      unit_en=dev["indicator_id"].map(catalog["unit_en"])) if len(dev) else dev
 
 
 def series_figure(indicator: str, region: str, lang: str) -> dict:

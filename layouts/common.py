@@ -55,9 +55,12 @@ def export_bar(prefix: str, lang: str) -> html.Div:
         html.Button(t("download_xlsx", lang), id=f"{prefix}-xlsx", className="btn", n_clicks=0),
         dcc.Download(id=f"{prefix}-download"),
         html.Button(t("present", lang), id=f"{prefix}-present", className="btn", n_clicks=0,
-                    title="← → で移動、Esc で終了 / arrows to step, Esc to leave"),
+                    title=t("present_help", lang)),
+        html.Button(t("copy_link", lang), id=f"{prefix}-copy", className="btn copy-link", n_clicks=0),
         html.Button(t("pin_view", lang), id=f"{prefix}-pin", className="btn", n_clicks=0),
-        html.Span(id=f"{prefix}-pin-count", className="source-line", role="status"),
+        # The pinned views, listed by assets/app.js from the browser's storage: reorder or remove them.
+        html.Details([html.Summary([t("tour_views", lang), " (", html.Span(id=f"{prefix}-pin-count"), ")"]),
+                      html.Div(className="tour-views")], className="tour-list"),
     ], className="export-bar")
 
 
@@ -69,5 +72,73 @@ def url_state(query: str, lang: str) -> html.Div:
                      html.Span(id=ids.URL_LINK, className="visually-hidden")])
 
 
+# The words Dash's dropdowns write themselves (English by default).
+DROPDOWN_LABELS_JA = {"select_all": "すべて選択", "deselect_all": "すべて解除",
+                      "selected_count": "{num_selected}件を選択",
+                      "search": "検索", "clear_search": "検索を消去", "clear_selection": "選択を解除",
+                      "no_options_found": "該当する項目はありません"}
+
+
+def in_page_language(layout):
+    """A page layout function whose dropdowns speak the page's language (``lang`` in the link)."""
+    import functools
+
+    @functools.wraps(layout)
+    def localised(**params):
+        tree = layout(**params)
+        if params.get("lang") != "en" and hasattr(tree, "_traverse"):
+            for c in tree._traverse():
+                if isinstance(c, dcc.Dropdown) and getattr(c, "labels", None) is None:
+                    c.labels = DROPDOWN_LABELS_JA
+                elif isinstance(c, dcc.Graph) and isinstance(getattr(c, "config", None), dict):
+                    c.config = {**c.config, "locale": "ja"}     # the toolbar (see figures.MODEBAR_JA)
+        return tree
+
+    return localised
+
+
 def page(title: str, *children, page_id: str) -> html.Div:
     return html.Div([html.H1(title), *children], id=page_id, className="page")
+
+
+def data_table(rows: list[dict], columns: list[tuple[str, str, bool]], *, caption: str, lang: str,
+               page: int = 0, page_size: int = 50, pager_id: str | None = None) -> html.Div:
+    """A chart's data as a plain HTML table: what a screen reader reads, what a keyboard scrolls, and no
+    table widget to download (Dash's DataTable adds 158 KB of JavaScript to the page).
+
+    ``columns`` are (key, header, numeric); numbers are written as :func:`layouts.numbers.plain` does
+    (separators, no scientific notation) and right-aligned. Long tables are shown ``page_size`` rows at
+    a time with previous/next buttons (ids ``{pager_id}-prev`` / ``-next``, page in ``{pager_id}-page``);
+    the whole table is in the CSV/Excel export and the API.
+    """
+    from layouts.numbers import plain
+
+    pages = max(1, -(-len(rows) // page_size))
+    page = min(max(page, 0), pages - 1)
+    shown = rows[page * page_size:(page + 1) * page_size]
+
+    def cell(value, numeric: bool):
+        if numeric:
+            return html.Td(plain(value) if isinstance(value, int | float) else "—", className="num")
+        return html.Td("" if value is None else str(value))
+
+    table = html.Table([
+        html.Caption(caption, className="visually-hidden"),
+        html.Thead(html.Tr([html.Th(head, scope="col", className="num" if numeric else None)
+                            for _, head, numeric in columns])),
+        html.Tbody([html.Tr([cell(r.get(key), numeric) for key, _, numeric in columns]) for r in shown]),
+    ], className="data-table")
+    children = [html.Div(table, className="table-scroll", tabIndex="0", role="region",
+                         **{"aria-label": caption})]
+    if pager_id:
+        first, last = page * page_size + 1, page * page_size + len(shown)
+        status = t("table_rows", lang, first=first, last=last, total=len(rows)) if rows else ""
+        children.append(html.Div([
+            html.Button(t("table_prev", lang), id=f"{pager_id}-prev", className="btn btn-small", n_clicks=0,
+                        disabled=page == 0),
+            html.Span(status, role="status", className="source-line"),
+            html.Button(t("table_next", lang), id=f"{pager_id}-next", className="btn btn-small", n_clicks=0,
+                        disabled=page >= pages - 1),
+            dcc.Store(id=f"{pager_id}-page", data=page),
+        ], className="table-pager", hidden=pages == 1))
+    return html.Div(children)

@@ -20,9 +20,24 @@ STORE_NOTICE_ID = "data-store-notice"
 CATALOG_COLUMNS = [("id", "ID", "ID"), ("name_ja", "指標", "Indicator (ja)"), ("name_en", "Indicator", "Indicator"),
                    ("unit", "単位", "Unit"), ("status", "状態", "Status"), ("years", "年", "Years"),
                    ("source_ja", "出典", "Source"), ("how_to_load", "読み込み方法", "How to load")]
+# What the table shows in each language (one language per page): (row key, heading).
+SHOWN_COLUMNS = {"ja": [("id", "ID"), ("name_ja", "指標"), ("unit", "単位"), ("status_text", "状態"), ("years", "年"),
+                        ("source_ja", "出典"), ("how_to_load", "読み込み方法")],
+                 "en": [("id", "ID"), ("name_en", "Indicator"), ("unit_en", "Unit"), ("status_text", "Status"),
+                        ("years", "Years"), ("source_en", "Source"), ("how_to_load", "How to load")]}
 
 
-def catalog_rows(catalog: pd.DataFrame) -> list[dict]:
+def edition(text: str, lang: str) -> str:
+    """An edition as published ("平成23年度〜令和4年度 (2011–2022)"); in English only its Western years."""
+    import re
+
+    if lang == "en" and re.search(r"[\u3000-\u9fff]", text or ""):
+        years = re.search(r"\(([^()]*)\)\s*$", text)
+        return years.group(1) if years else text
+    return text
+
+
+def catalog_rows(catalog: pd.DataFrame, lang: str = "ja") -> list[dict]:
     """Rows for the catalog table; years as text, not-loaded rows keep their loading instructions."""
     def years(r) -> str:
         ys = r["prefecture_years"]
@@ -32,8 +47,13 @@ def catalog_rows(catalog: pd.DataFrame) -> list[dict]:
         ys = [int(y) for y in ys]
         return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
 
-    out = catalog.assign(years=catalog.apply(years, axis=1))
-    return out[[c for c, _, _ in CATALOG_COLUMNS]].fillna("").to_dict("records")
+    loaded, missing = ("loaded" if lang == "en" else "読込済"), t("not_loaded", lang)
+    out = catalog.assign(years=catalog.apply(years, axis=1),
+                         status_text=catalog["status"].map(lambda s: loaded if s == "loaded" else missing),
+                         # Shown as code: a command is the same in either language.
+                         how_to_load=catalog["how_to_load"].map(lambda s: f"`{s}`" if isinstance(s, str) and s else ""))
+    keys = [c for c, _, _ in CATALOG_COLUMNS] + ["unit_en", "source_en", "status_text"]
+    return out[keys].fillna("").to_dict("records")
 
 
 def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[str, tuple[str, str]], *,
@@ -52,7 +72,8 @@ def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[st
                "「未読込」の指標は、下のフォームで公式ファイルを取り込むと表示されます。"),
         html.Div([
             control("Search" if en else "検索", dcc.Input(id=ids.DATA_SEARCH, type="search", debounce=True,
-                                                           placeholder="人口, patent"), ids.DATA_SEARCH),
+                                                           placeholder="population, patent" if en else "人口、特許"),
+                    ids.DATA_SEARCH),
             control("Theme" if en else "分野", dcc.Dropdown(id=ids.DATA_THEME, options=theme_options, multi=True),
                     ids.DATA_THEME),
             control("Status" if en else "状態", dcc.RadioItems(
@@ -63,15 +84,16 @@ def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[st
         ], className="controls"),
         html.P(id=ids.DATA_COUNT, role="status"),
         dash_table.DataTable(
-            id=ids.DATA_TABLE, columns=[{"id": c, "name": e if en else j} for c, j, e in CATALOG_COLUMNS],
-            data=catalog_rows(catalog), page_size=25, sort_action="native",
+            id=ids.DATA_TABLE, columns=[{"id": c, "name": h, **({"presentation": "markdown"} if c == "how_to_load"
+                                                                else {})} for c, h in SHOWN_COLUMNS[lang]],
+            data=catalog_rows(catalog, lang), page_size=25, sort_action="native",
             style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto", "maxWidth": "28em",
                         "fontFamily": "inherit"},
             style_data_conditional=[{"if": {"filter_query": '{status} = "not loaded"'},
                                      "backgroundColor": "#fff4e5"}]),
         *upload_section(lang, catalog, upload_mode, max_upload_bytes),
         html.P([html.A("data/templates/tidy_template.csv", href="/download/tidy_template.csv"), " — ",
-                "region, indicator_id, year, value, unit, source"]),
+                html.Code("region, indicator_id, year, value, unit, source")]),
         html.H2("API"),
         html.P(["All figures are also served read-only over HTTP as JSON or CSV, with source and credit: "
                 if en else "すべての数値は HTTP（JSON / CSV、出典・クレジット付き）でも取得できます: ",
@@ -81,10 +103,10 @@ def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[st
         html.H2(t("downloads", lang)),
         html.Ul([html.Li(html.A("catalog.csv", href="/download/catalog.csv")),
                  html.Li(html.A("SOURCES.md", href="/download/SOURCES.md"))]),
-        html.H2("出典 / Sources"),
+        html.H2(t("sources_head", lang)),
         html.Ul(id=ids.DATA_SOURCES, children=[
             html.Li([html.Strong(d.title_en if en else d.title_ja), f" — {d.publisher_en if en else d.publisher_ja}; "
-                     f"{d.edition}; ", html.Span(d.credit, className="credit"),
+                     f"{edition(d.edition, lang)}; ", html.Span(d.credit, className="credit", lang="ja"),
                      f"; {d.licence_en if en else d.licence_ja}"])
             for d in datasets.itertuples()]),
     ])

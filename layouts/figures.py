@@ -7,6 +7,7 @@ PNG or SVG stands on its own.
 from __future__ import annotations
 
 import math
+import unicodedata
 
 import numpy as np
 from plotly.colors import get_colorscale, sample_colorscale
@@ -29,9 +30,27 @@ def explicit_scale(name: str) -> list[list]:
 NO_DATA = "#d9d9d9"
 FONT = "Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/assets/topojson/",
+# The chart toolbar's words in Japanese (plotly.js's own ja locale, with "Pan" corrected), passed with the
+# config so no locale script is fetched; Japanese pages select it with "locale": "ja" (common.in_page_language).
+MODEBAR_JA = {"Autoscale": "自動ズーム", "Box Select": "矩形選択", "Compare data on hover": "ホバー中のデータを比較",
+              "Double-click on legend to isolate one trace": "凡例をダブルクリックすると1つの系列だけを表示",
+              "Double-click to zoom back out": "ダブルクリックでズームを戻します",
+              "Download plot as a PNG": "PNGファイルでダウンロード", "Download plot": "ダウンロード",
+              "Lasso Select": "投げ縄選択", "Pan": "移動", "Produced with Plotly.js": "Plotly.jsにより作成",
+              "Reset": "リセット", "Reset axes": "軸をリセット", "Reset view": "表示をリセット",
+              "Reset views": "表示をリセット", "Show closest data on hover": "ホバー時に一番近いデータを表示",
+              "Image download succeeded": "画像のダウンロードに成功しました",
+              "Sorry, there was a problem downloading your image!": "画像をダウンロードできませんでした",
+              "Preparing image - this may take a few seconds": "画像を準備しています",
+              "Zoom": "ズーム", "Zoom in": "拡大", "Zoom out": "縮小", "Toggle Spike Lines": "スパイクラインの表示切替",
+              "Toggle show closest data on hover": "一番近いデータの表示切替", "trace": "系列"}
+
+# No "share to Plotly Cloud": a view is shared by its link (assets/app.js adds "copy link" to every
+# chart's modebar, and every export bar has the same button).
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/assets/topojson/", "showSendToCloud": False,
                 "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "chiiki"},
-                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                "locales": {"ja": {"dictionary": MODEBAR_JA}}}
 
 
 def _num(v: float | None) -> float | None:
@@ -45,16 +64,86 @@ def numbers(values) -> list[float | None]:
     return [_num(float(v)) if v is not None else None for v in values]
 
 
+# Text is wrapped for the narrowest chart the pages draw (half of a 1280-pixel window, about 480 px), in
+# ems of its font: a CJK character is one em, other characters about 0.6.
+TITLE_EM = 27
+SOURCE_EM = 34
+SOURCE_LINE_PX = 13
+# Room under the plot for the x axis: tick labels alone, or tick labels and the axis title.
+AXIS_TICKS_PX = 34
+ROW_PX = 18
+# Series colours (Okabe–Ito and ColorBrewer Dark2 tones), each at least 3:1 against the white paper
+# (WCAG 1.4.11); plotly's default set has three that are not (orange, olive, cyan).
+COLORWAY = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#333333", "#8c564b", "#7570b3", "#a6761d"]
+AXIS_TITLED_PX = 62
+
+
+def text_em(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(c) in ("W", "F") else 0.6 for c in text)
+
+
+def wrap(text: str, max_em: float) -> str:
+    """``text`` in lines of at most ``max_em`` ems, joined with <br>: broken after clause ends (。、. ; ,)
+    where it can, between words next, and anywhere only inside a word longer than a line."""
+    if not text or "<br>" in text or text_em(text) <= max_em:
+        return text
+    tokens, tok = [], ""
+    for i, c in enumerate(text):
+        tok += c
+        after = text[i + 1] if i + 1 < len(text) else " "
+        # A clause ends after 、。 or after . , ; followed by a space (not inside 1,000 or 3.5).
+        if c in "。、．，；" or (c in ".,;" and after.isspace()) or (c.isspace() and not after.isspace()):
+            tokens.append(tok)
+            tok = ""
+    if tok:
+        tokens.append(tok)
+    lines, line = [], ""
+    for tok in tokens:
+        if line and text_em(line + tok.rstrip()) > max_em:
+            lines.append(line.rstrip())
+            line = ""
+        while text_em(tok.rstrip()) > max_em:         # a clause longer than a line: between words, or anywhere
+            cut, em = 0, 0.0
+            for i, c in enumerate(tok):
+                em += text_em(c)
+                if em > max_em:
+                    break
+                if c == " " or unicodedata.east_asian_width(c) in ("W", "F"):
+                    cut = i + 1
+            cut = cut or max(1, int(max_em))
+            lines.append(tok[:cut].rstrip())
+            tok = tok[cut:].lstrip()
+        line += tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return "<br>".join(lines)
+
+
+def place_source(layout: dict, axis_px: int) -> dict:
+    """Put the source line ``axis_px`` pixels under the plot (clear of the x axis's ticks and title) and
+    make the bottom margin hold it; the figure's other texts push their own margins (automargin)."""
+    source = layout["annotations"][0]
+    lines = source["text"].count("<br>") + 1
+    source.update({"y": 0, "yanchor": "top", "yshift": -axis_px})
+    layout["margin"]["b"] = axis_px + lines * SOURCE_LINE_PX + 8
+    return layout
+
+
 def base_layout(title: str, source: str, *, height: int | None = None) -> dict:
+    # The title stands on the plot and pushes the top margin as far as its lines need (automargin), so a
+    # long title stays inside the figure; pad.b is the room between (a legend or label can stand there).
     layout = {
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
+        "title": {"text": wrap(title, TITLE_EM), "x": 0.01, "xanchor": "left", "font": {"size": 16},
+                  "yref": "paper", "y": 1, "yanchor": "bottom", "automargin": True, "pad": {"t": 6, "b": 10}},
         "font": {"family": FONT, "size": 13},
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 50},
+        "colorway": COLORWAY,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 50},
         "paper_bgcolor": "white", "plot_bgcolor": "white",
-        "annotations": [{"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": -0.02,
-                         "xanchor": "left", "yanchor": "top", "showarrow": False,
+        "annotations": [{"text": wrap(source, SOURCE_EM), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+                         "xanchor": "left", "yanchor": "top", "align": "left", "showarrow": False,
                          "font": {"size": 10, "color": "#444"}}],
     }
+    place_source(layout, AXIS_TITLED_PX)
     if height:
         layout["height"] = height
     return layout
@@ -87,9 +176,26 @@ def colour_spec(values, *, edges: list[float] | None, palette: str, centre: floa
                 "zmin": _num(centre - span), "zmax": _num(centre + span), "reversescale": False,
                 "colorbar": {"tickvals": None}}
     scale, lo, hi = stepped_colorscale(edges or [0, 1], palette)
-    ticks = [_num(e) for e in (edges or [])]
+    ticks = spaced_ticks([_num(e) for e in (edges or []) if _num(e) is not None], lo, hi)
     return {"colorscale": scale, "zmin": _num(lo), "zmax": _num(hi), "zmid": None,
-            "colorbar": {"tickvals": ticks, "ticktext": [plain(t) for t in ticks if t is not None]}}
+            "colorbar": {"tickvals": ticks, "ticktext": [plain(t) for t in ticks]}}
+
+
+def spaced_ticks(ticks: list[float], lo: float, hi: float, min_gap: float = 0.06) -> list[float]:
+    """The class breaks that can be labelled on the colour bar without their labels overlapping (breaks
+    bunched at one end of a skewed range share the space): each at least ``min_gap`` of the bar from the
+    one before; the top break is always labelled. The table beside the map lists every class."""
+    if hi <= lo or len(ticks) < 2:
+        return ticks
+    kept: list[float] = []
+    for v in ticks:
+        if not kept or (v - kept[-1]) / (hi - lo) >= min_gap:
+            kept.append(v)
+    if kept[-1] != ticks[-1]:
+        if len(kept) > 1 and (ticks[-1] - kept[-1]) / (hi - lo) < min_gap:
+            kept.pop()
+        kept.append(ticks[-1])
+    return kept
 
 
 def choropleth(*, geojson_url: str, locations: list[str], names: list[str], z: list, ranks: list,
@@ -125,6 +231,7 @@ def choropleth(*, geojson_url: str, locations: list[str], names: list[str], z: l
     layout = base_layout(title, source, height=height)
     layout["geo"] = {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"},
                      "bgcolor": "white"}
+    place_source(layout, 6)
     layout["dragmode"] = False
     return {"data": [trace], "layout": layout}
 
@@ -135,10 +242,14 @@ def ranking_bar(*, names: list[str], values: list, unit: str, title: str, source
     """Horizontal bars, largest first, with a dashed reference line (Japan, or a median municipality)."""
     order = sorted(range(len(values)), key=lambda i: (values[i] is None, -(values[i] or 0)))
     colours = ["#d95f02" if codes[i] == highlight else "#4a6fa5" for i in order]
-    layout = base_layout(title, source, height=max(420, 16 * len(order) + 120))
-    layout.update({"xaxis": {"title": {"text": unit}, "gridcolor": "#eee", "tickformat": AXIS_FORMAT},
+    # 18 px a row: an 11 px name in CJK type is 16 px tall, and neighbours must not touch.
+    layout = base_layout(title, source, height=max(420, ROW_PX * len(order) + 200))
+    layout.update({"xaxis": {"title": {"text": unit}, "gridcolor": "#eee", "tickformat": AXIS_FORMAT,
+                             "automargin": True},
                    "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
                    "bargap": 0.25})
+    # The reference line's label stands above the plot: room for it under the title.
+    layout["title"]["pad"]["b"] = 26
     if national is not None and math.isfinite(national):
         layout["shapes"] = [{"type": "line", "x0": national, "x1": national, "yref": "paper", "y0": 0, "y1": 1,
                              "line": {"color": "#333", "dash": "dash", "width": 1}}]
@@ -177,9 +288,16 @@ def scatter_fit(*, x: list, y: list, labels: list[str], x_title: str, y_title: s
                          "name": f"y = {plain(slope)}x {'−' if intercept < 0 else '+'} {plain(abs(intercept))} "
                                  f"(r = {r:.2f})"})
     layout = base_layout(title, source, height=560)
-    layout.update({"xaxis": {"title": {"text": x_title}, "gridcolor": "#eee"},
-                   "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},
-                   "showlegend": True, "legend": {"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right"}})
+    x_title = wrap(x_title, SOURCE_EM)
+    layout.update({"xaxis": {"title": {"text": x_title}, "gridcolor": "#eee",
+                             "tickformat": AXIS_FORMAT, "automargin": True},
+                   "yaxis": {"title": {"text": wrap(y_title, SOURCE_EM)}, "gridcolor": "#eee",
+                             "tickformat": AXIS_FORMAT, "automargin": True},
+                   # Above the plot, right-aligned, under the title (which pushes the margin above it).
+                   "showlegend": True, "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1,
+                                                  "xanchor": "right"}})
+    layout["title"]["pad"]["b"] = 34
+    place_source(layout, AXIS_TITLED_PX + 17 * x_title.count("<br>"))
     return {"data": data, "layout": layout}
 
 
@@ -188,9 +306,13 @@ def lines(*, series: list[dict], title: str, y_title: str, source: str) -> dict:
     data = [{"type": "scatter", "mode": "lines+markers", "name": s["name"], "x": s["x"], "y": numbers(s["y"]),
              "hovertemplate": f"{s['name']} %{{x}}: %{{y:{TABLE_FORMAT}}}<extra></extra>"} for s in series]
     layout = base_layout(title, source, height=420)
-    layout.update({"xaxis": {"dtick": 1, "gridcolor": "#eee"}, "yaxis": {"title": {"text": y_title},
-                                                                         "gridcolor": "#eee"},
-                   "legend": {"orientation": "h", "y": -0.15}})
+    # Whole years, level, as many as fit (one per year would be slanted on a narrow chart).
+    layout.update({"xaxis": {"tickformat": "d", "tickangle": 0, "nticks": 8, "gridcolor": "#eee", "automargin": True},
+                   "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee", "tickformat": AXIS_FORMAT,
+                             "automargin": True},
+                   # Beside the plot: the legend pushes the right margin, never onto ticks or the source.
+                   "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}})
+    place_source(layout, AXIS_TICKS_PX)
     return {"data": data, "layout": layout}
 
 
@@ -198,8 +320,17 @@ def grouped_bars(*, categories: list[str], series: list[dict], title: str, y_tit
     data = [{"type": "bar", "name": s["name"], "x": categories, "y": numbers(s["y"]),
              "hovertemplate": f"{s['name']}: %{{y:{TABLE_FORMAT}}}<extra></extra>"} for s in series]
     layout = base_layout(title, source, height=440)
-    layout.update({"barmode": "group", "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},
-                   "legend": {"orientation": "h", "y": -0.2}})
+    layout.update({"barmode": "group", "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee",
+                                                 "tickformat": AXIS_FORMAT, "automargin": True},
+                   "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}})
+    # Names side by side while they fit the narrowest chart; slanted, with the room they take, when not.
+    longest = max((text_em(str(c)) for c in categories), default=0)
+    if len(categories) * (longest + 1) * 13 > 420:
+        layout["xaxis"] = {"tickangle": -45, "automargin": True}
+        place_source(layout, int(AXIS_TICKS_PX + 0.71 * longest * 13))
+    else:
+        layout["xaxis"] = {"automargin": True}
+        place_source(layout, AXIS_TICKS_PX)
     return {"data": data, "layout": layout}
 
 
@@ -222,6 +353,11 @@ def heatmap(*, z: list[list], x: list[str], y: list[str], title: str, source: st
     layout.update({"xaxis": {"side": "top", "tickangle": -45, "automargin": True},
                    "yaxis": {"autorange": "reversed", "automargin": True}})
     layout["margin"]["t"] = 160
+    # Over the slanted industry names: the title takes the top of the figure and the names the room
+    # under it (title automargin from the container keeps the title clear of the tick labels).
+    layout["title"].update({"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12, "b": 10},
+                            "text": layout["title"]["text"].replace("<br>", " ")})
+    place_source(layout, 8)
     return {"data": data, "layout": layout}
 
 
@@ -231,7 +367,7 @@ def bubble(*, x: list, y: list, size: list, labels: list[str], title: str, sourc
     ref = s.max() if s.size and s.max() > 0 else 1
     data = [{"type": "scatter", "mode": "markers+text", "x": numbers(x), "y": numbers(y), "text": labels,
              "textposition": "top center", "textfont": {"size": 10},
-             "marker": {"size": numbers(list(6 + 44 * np.sqrt(s / ref))), "color": "#4a6fa5", "opacity": 0.7,
+             "marker": {"size": numbers(list(6 + 44 * np.sqrt(s / ref))), "color": "#4a6fa5", "opacity": 0.85,
                         "line": {"color": "white", "width": 1}},
              "customdata": numbers(list(s)),
              "hovertemplate": f"%{{text}}<br>LQ %{{y:.2f}}<br>%{{x:.1%}}<br>%{{customdata:,.0f}}{size_unit}"
@@ -240,8 +376,8 @@ def bubble(*, x: list, y: list, size: list, labels: list[str], title: str, sourc
     # A log axis with ".0%" labels prints "0%" for every share under 0.5 %: name the ticks instead.
     ticks = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
     layout.update({"xaxis": {"title": {"text": x_title}, "type": "log", "gridcolor": "#eee", "tickvals": ticks,
-                             "ticktext": [f"{t * 100:g}%" for t in ticks]},
-                   "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},
+                             "ticktext": [f"{t * 100:g}%" for t in ticks], "automargin": True},
+                   "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee", "automargin": True},
                    "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": lq_threshold,
                                "y1": lq_threshold, "line": {"color": "#d95f02", "dash": "dash"}},
                               {"type": "line", "xref": "x", "x0": min_share, "x1": min_share, "yref": "paper",
@@ -256,11 +392,11 @@ def dots(*, categories: list[str], series: list[dict], title: str, source: str, 
              "marker": {"size": 12 if i == 0 else 9, "symbol": symbols[i % 4]},
              "hovertemplate": f"{s['name']}: %{{x:.1f}}<extra>%{{y}}</extra>"} for i, s in enumerate(series)]
     layout = base_layout(title, source, height=max(360, 28 * len(categories) + 160))
-    layout.update({"xaxis": {"title": {"text": x_title}, "gridcolor": "#eee"},
+    layout.update({"xaxis": {"title": {"text": x_title}, "gridcolor": "#eee", "automargin": True},
                    "yaxis": {"autorange": "reversed", "automargin": True},
                    "shapes": [{"type": "line", "x0": 50, "x1": 50, "yref": "paper", "y0": 0, "y1": 1,
-                               "line": {"color": "#999", "dash": "dash"}}],
-                   "legend": {"orientation": "h", "y": -0.12}})
+                               "line": {"color": "#767676", "dash": "dash"}}],
+                   "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}})
     return {"data": data, "layout": layout}
 
 
@@ -273,7 +409,8 @@ def rank_band(*, names: list[str], rank: list, best: list, worst: list, title: s
                          "color": "#888"},
              "marker": {"size": 8, "color": "#4a6fa5"},
              "hovertemplate": "%{y}: %{x}<extra></extra>"}]
-    layout = base_layout(title, source, height=max(420, 16 * len(names) + 120))
-    layout.update({"xaxis": {"title": {"text": x_title}, "autorange": "reversed", "gridcolor": "#eee"},
+    layout = base_layout(title, source, height=max(420, ROW_PX * len(names) + 200))
+    layout.update({"xaxis": {"title": {"text": x_title}, "autorange": "reversed", "gridcolor": "#eee",
+                             "automargin": True},
                    "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}}})
     return {"data": data, "layout": layout}

@@ -64,8 +64,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "present": ("プレゼンテーション", "Present"),
     "present_exit": ("終了", "Exit"),
     "pin_view": ("この表示を追加", "Pin this view"),
+    # Copy link and the list of pinned views (assets/app.js reads these through browser_strings()).
+    "copy_link": ("リンクをコピー", "Copy link"),
+    "link_copied": ("リンクをコピーしました", "Link copied"),
+    "copy_failed": ("コピーできませんでした。次のリンクを選んでコピーしてください:",
+                    "Could not copy. Select this link and copy it:"),
+    "tour_views": ("ツアーの表示", "Tour views"),
+    "tour_builtin": ("追加した表示はありません。プレゼンテーションでは全ページを順に表示します。",
+                     "No pinned views: presentation steps through every page."),
+    "tour_up": ("上へ", "Move up"),
+    "tour_down": ("下へ", "Move down"),
+    "tour_remove": ("削除", "Remove"),
+    "tour_clear": ("すべて削除", "Remove all"),
+    # Every chart's data as a table (assets/app.js builds it from the drawn figure).
+    "chart_data": ("グラフのデータ（表）", "Chart data (table)"),
+    "chart_item": ("項目", "Item"),
+    "chart_value": ("値", "Value"),
+    # Tables shown a page at a time (layouts/common.data_table).
+    "table_rows": ("{total:,}件中 {first:,}〜{last:,}件", "Rows {first:,}–{last:,} of {total:,}"),
+    "table_prev": ("← 前へ", "← Previous"),
+    "table_next": ("次へ →", "Next →"),
     "tour": ("ツアー", "Tour"),
-    "copy_link": ("この表示へのリンク", "Link to this view"),
     "notice_fallback": ("URLの一部を読めなかったため既定値を使いました: ",
                         "Part of the link could not be used, so defaults were used instead: "),
     "data_date": ("データの最新年", "Latest reference year"),
@@ -140,6 +159,102 @@ STRINGS: dict[str, tuple[str, str]] = {
     "group_mean": ("地域グループの値: 構成都道府県の単純平均（加重なし）",
                    "Group values: unweighted mean of the member prefectures"),
     "group_mean_suffix": ("（単純平均）", " (unweighted mean)"),
+
+    # Accessibility and one language per page (issue 12).
+    "nav_label": ("ページ", "Pages"),
+    "footer": ("chiiki — 出典は各図の下と「データと出典」に",
+               "chiiki — sources under each chart and on Data and sources"),
+    "present_help": ("← → で移動、Esc で終了", "← → to step, Esc to leave"),
+    "print": ("印刷", "Print"),
+    "sources_head": ("出典", "Sources"),
+    "catalog_count": ("{shown} / {total} 指標", "{shown} / {total} indicators"),
+    # API page: each parameter's description, keyed by the description in callbacks/api_spec.py
+    # (`…` is shown as code: parameter values are the same in both languages).
+    "notice_no_municipal": ("level=municipality（{ind} には市区町村のデータがありません）",
+                            "level=municipality ({ind} has no municipal data)"),
+    "notice_year": ("year={year}（値のある年: {years}）", "year={year} (available: {years})"),
+    "notice_none": ("なし", "none"),
+    "notice_norm_counts": ("norm={norm}（件数・人数の指標にだけ使えます）", "norm={norm} (applies to counts only)"),
+    "api_required": ("（必須）", " (required)"),
+    "api_param:json (default) or csv (UTF-8 with BOM, opens in Excel); `Accept: text/csv` does the same": (
+        "`json`（既定）または `csv`（UTF-8・BOM付き、Excel で開けます）。`Accept: text/csv` でも同じ",
+        "`json` (default) or `csv` (UTF-8 with BOM, opens in Excel); `Accept: text/csv` does the same"),
+    "api_param:indicator id, e.g. A1101": ("指標ID（例: `A1101`）", "indicator id, e.g. `A1101`"),
+    "api_param:prefecture (default), municipality or group (全国, blocks, 三大都市圏, 地方圏)": (
+        "`prefecture`（都道府県、既定）、`municipality`（市区町村）または "
+        "`group`（全国、ブロック、三大都市圏、地方圏）",
+        "`prefecture` (default), `municipality` or `group` (Japan, the blocks, the three metropolitan areas, "
+        "the rest of Japan)"),
+    "api_param:indicator id (see /indicators)": ("指標ID（`/indicators` を参照）", "indicator id (see `/indicators`)"),
+    "api_param:reference year; omitted = the latest year with data": (
+        "対象年。省略すると値のある最新年", "reference year; omitted = the latest year with data"),
+    "api_param:prefecture (default) or municipality": (
+        "`prefecture`（都道府県、既定）または `municipality`（市区町村）", "`prefecture` (default) or `municipality`"),
+    "api_param:limit municipalities to one prefecture (two-digit code)": (
+        "市区町村を1つの都道府県に絞る（2桁のコード）", "limit municipalities to one prefecture (two-digit code)"),
+    "api_param:none (default), per_1000, per_km2, share, relative or deviation": (
+        "`none`（そのまま、既定）、`per_1000`、`per_km2`、`share`、`relative`、`deviation`",
+        "`none` (default), `per_1000`, `per_km2`, `share`, `relative` or `deviation`"),
+    "api_param:employees (default), establishments or value_added": (
+        "`employees`（従業者数、既定）、`establishments`（事業所数）、`value_added`（付加価値額）",
+        "`employees` (default), `establishments` or `value_added`"),
+    "api_param:nation (default) or, for municipalities, their own prefecture": (
+        "`nation`（全国、既定）または市区町村ではその都道府県",
+        "`nation` (default) or, for municipalities, their own prefecture"),
+    "api_param:only this region's rows (code)": ("この地域の行だけ（コード）", "only this region's rows (code)"),
+    "api_param:indicator id": ("指標ID", "indicator id"),
+    "api_param:comma-separated indicator ids": ("指標IDをカンマ区切りで", "comma-separated indicator ids"),
+    "api_param:id=weight pairs, e.g. a=2,b=1": ("`指標ID=重み` の組（例: `a=2,b=1`）",
+                                                "`id=weight` pairs, e.g. `a=2,b=1`"),
+    "api_param:prefecture code 01–47": ("都道府県コード 01〜47", "prefecture code 01–47"),
+    "api_param:ja (default) or en": ("`ja`（日本語、既定）または `en`（英語）", "`ja` (default) or `en`"),
+    "api_intro": ("ダッシュボードに表示するすべての数値を、出典とクレジット付きで HTTP から取得できます"
+                  "（読み取り専用・登録不要）。2025年3月に終了した RESAS API の代わりに使えます。",
+                  "Every figure the dashboard shows, with its source and credit, over plain HTTP: read-only, no key. "
+                  "It replaces the RESAS API, closed in March 2025."),
+    "api_rules": ("応答の `meta` に `source`（出典）、`credit`（クレジット）、`licence`（利用条件）、`data_version` が"
+                  "入ります。利用する際は `credit` の文言で出典を明記してください。`?format=csv`（または "
+                  "`Accept: text/csv`）で Excel で開ける CSV（UTF-8、BOM付き）になります。エラーは RFC 9457 の "
+                  "`problem+json` で、誤ったパラメータを示します。",
+                  "Each response's `meta` names its `source`, `credit`, `licence` and `data_version`. Credit the "
+                  "source with the `credit` line when you use the figures. `?format=csv` (or `Accept: text/csv`) "
+                  "gives CSV (UTF-8 with BOM) that Excel opens. Errors are RFC 9457 `problem+json` naming the bad "
+                  "parameter."),
+
+    # Map year slider, play/pause and years without values (map page).
+    "map_play": ("▶ 再生", "▶ Play"),
+    "map_pause": ("⏸ 一時停止", "⏸ Pause"),
+    "map_play_help": ("年を順に表示します（1.2秒ごと、最後の年で停止）",
+                      "Steps through the years (every 1.2 s, stops at the last year)"),
+    "map_year_shown": ("{year}年", "{year}"),
+    "map_empty_no_national": ("{name}: {year}年の全国値がないため、「{norm}」は計算できません。",
+                              "{name}: no national value for {year}, so '{norm}' cannot be computed."),
+    "map_empty_no_denominator": ("{name}: {year}年に割る値（人口・面積）がないため、「{norm}」は計算できません。",
+                                 "{name}: no population or area to divide by for {year}, so '{norm}' cannot "
+                                 "be computed."),
+    "map_empty_no_values": ("{name}: {year}年の値がある地域はありません。",
+                            "{name}: no region has a value for {year}."),
+    "map_empty_nearest": ("値のある最も近い年（{year}年）を表示", "Show {year}, the nearest year with values"),
+    "map_empty_no_year": ("この表示方法で値のある年はありません。", "No year has values shown this way."),
+    "map_empty_as_published": ("{year}年のそのままの値を表示", "Show the values as published for {year}"),
+
+    # Compare page: location quotients side by side, image exports of the scatter and series (issue 12).
+    "compare_lq_head": ("特化係数で比較", "Compare location quotients"),
+    "compare_lq_about": ("特化係数＝（地域のその産業の割合）÷（全国のその産業の割合）。1 より大きければ全国より"
+                         "集積しています。各係数の横に、もとになった実数を示します。",
+                         "LQ = the industry's share of the region ÷ its share of Japan; above 1 the region is more "
+                         "specialised than Japan. The count behind each LQ is shown beside it."),
+    "compare_lq_unit": ("特化係数 (全国=1)", "LQ (Japan = 1)"),
+    "compare_lq_reference": ("全国 = 1", "Japan = 1"),
+    "compare_lq_share": ("域内シェア（%）", "Share of the region (%)"),
+    "compare_lq_groups": ("特化係数は都道府県ごとの値です。地域グループ（{names}）は含みません。",
+                          "Location quotients are given for prefectures; groups are left out ({names})."),
+    "compare_lq_none": ("特化係数を比べるには都道府県を選んでください。",
+                        "Choose prefectures to compare their location quotients."),
+    "compare_lq_year_source": ("{year}年。{source}", "{year}. {source}"),
+    "compare_export_scatter": ("散布図を書き出し", "Export the scatter"),
+    "compare_export_series": ("推移を書き出し", "Export the time series"),
+    "compare_export_lq": ("特化係数を書き出し", "Export the location quotients"),
 }
 
 
@@ -161,3 +276,14 @@ def name(row: dict, lang: str, base: str = "name") -> str:
         if isinstance(en, str) and en:
             return en
     return str(row.get(f"{base}_ja", ""))
+
+
+BROWSER_KEYS = ("chart_data", "chart_item", "chart_value", "copy_link", "link_copied", "copy_failed", "tour_views",
+                "tour_builtin", "tour_up", "tour_down", "tour_remove", "tour_clear",
+                *(f"nav_{p}" for p in ("start", "map", "profile", "compare", "industry", "index", "data", "api")))
+
+
+def browser_strings() -> dict[str, dict[str, str]]:
+    """The strings assets/app.js shows, by language, so they are translated here and nowhere else."""
+    return {lang: {k: t(k, lang) for k in BROWSER_KEYS} for lang in LANGS}
+

@@ -107,9 +107,11 @@ def table_rows(scores, names: dict[str, str], lang: str, ties: dict[str, str] | 
 
 
 def weights_inputs(indicators: list[str], weights: dict[str, float], names: dict[str, str]) -> list:
-    return [html.Div([html.Label(names.get(i, i), htmlFor=f"index-w-{i}"),
-                      dcc.Input(id={"type": "index-weight", "id": i}, type="number", min=0, max=10, step=0.5,
-                                value=weights.get(i, 1), debounce=True, style={"width": "5rem"})],
+    # The label wraps its input: a pattern-matching id has no plain string for htmlFor to point at.
+    return [html.Div(html.Label([names.get(i, i), " ",
+                                 dcc.Input(id={"type": "index-weight", "id": i}, type="number", min=0, max=10,
+                                           step=0.5, value=weights.get(i, 1), debounce=True,
+                                           style={"width": "5rem"})]),
                      className="weight") for i in indicators]
 
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from layouts import figures, ids
-from layouts.common import control, export_bar, graph, notice, url_state
+from layouts.common import control, data_table, export_bar, graph, notice, url_state
 from layouts.i18n import t
-from layouts.numbers import TABLE_FORMAT, scaled
+from layouts.numbers import scaled
 
 GEOJSON = {"prefecture": "/geo/prefectures.geojson", "municipality": "/geo/municipalities.geojson"}
+# A prefecture shown alone whose remote islands would shrink its map to a few pixels has its own
+# boundary file with the islands as insets (issue 13; loaders/geo.py TOKYO_INSETS).
+GEOJSON_ALONE = {"13": "/geo/municipalities-13.geojson"}
+
+
+def geojson_url(level: str, codes: list[str]) -> str:
+    prefs = {c[:2] for c in codes}
+    if level == "municipality" and len(prefs) == 1 and (pref := prefs.pop()) in GEOJSON_ALONE:
+        return GEOJSON_ALONE[pref]
+    return GEOJSON[level]
 NORM_KEYS = ("none", "per_1000", "per_km2", "share", "relative", "deviation")
 CLS_KEYS = ("quantile", "equal", "jenks", "fixed")
 PALETTES = ("viridis", "cividis", "blues", "ylgnbu")
@@ -55,7 +65,8 @@ def reference(view, level: str, lang: str) -> tuple[float | None, str]:
 
 
 def map_figure(view, *, lang: str, level: str, edges: list[float] | None, palette: str, centre: float | None,
-               height: int = 560) -> dict:
+               height: int = 560, notice: str | None = None) -> dict:
+    """The choropleth; ``notice`` says inside the map why it has no colours (a PNG of it says so too)."""
     tab = view.table
     unit = view.unit_en if lang == "en" else view.unit_ja
     names = [n if lang != "en" or not isinstance(e, str) else e
@@ -64,13 +75,60 @@ def map_figure(view, *, lang: str, level: str, edges: list[float] | None, palett
     ranks = [None if r != r else int(r) for r in tab["rank"]]
     colour = figures.colour_spec(z, edges=edges, palette=palette, centre=centre)
     ref, ref_label = reference(view, level, lang)
-    return figures.choropleth(
-        geojson_url=GEOJSON[level], locations=tab["region_code"].tolist(), names=names, z=z, ranks=ranks,
+    fig = figures.choropleth(
+        geojson_url=geojson_url(level, tab["region_code"].tolist()), locations=tab["region_code"].tolist(),
+        names=names, z=z, ranks=ranks,
         colour=colour, unit=unit, title=title(view.meta, unit, view.year, lang, level),
         source=source_line(view.meta, lang), hover_rank=t("rank", lang), hover_national=ref_label,
         national=ref, height=height, value_texts=[scaled(v, unit, lang) for v in tab["value"]],
         national_text=scaled(ref, unit, lang),
         details=[f"{t('dataset', lang)}: {d}" if isinstance(d, str) else "" for d in tab["dataset"]])
+    if notice:
+        fig["data"][0]["showscale"] = False      # a colour bar for no colours would only mislead
+        fig["layout"]["annotations"].append({
+            "text": notice, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False,
+            "font": {"size": 15, "color": "#663c00"}, "bgcolor": "#fff4e5", "bordercolor": "#f2a900",
+            "borderpad": 8})
+    return fig
+
+
+def slider_props(years: list[int], year: int | None) -> dict:
+    """Range, marks and position of the year slider.
+
+    The value is an index into ``years``, not the year: years have gaps (2016, 2021), and a slider over
+    the calendar would offer years without data, while each arrow key or play step must land on one.
+    """
+    n = len(years)
+    return {"min": 0, "max": max(n - 1, 1), "value": years.index(year) if year in years else max(n - 1, 0),
+            "marks": {i: str(y) for i, y in enumerate(years)} if years else {0: "—"}, "disabled": n < 2}
+
+
+def timeline(years: list[int], year: int | None, lang: str) -> html.Div:
+    """Year slider with a play/pause button (the year dropdown above stays for typing a year)."""
+    p = slider_props(years, year)
+    return html.Div([
+        html.Button(t("map_play", lang), id=ids.MAP_PLAY, n_clicks=0, className="btn map-play", disabled=p["disabled"],
+                    title=t("map_play_help", lang), **{"aria-controls": ids.MAP_YEAR_SLIDER}),
+        html.Span([t("year", lang), ": ", html.Strong(t("map_year_shown", lang, year=year) if year else "—",
+                                                     id=ids.MAP_YEAR_LABEL)], className="map-year-label"),
+        html.Div(dcc.Slider(id=ids.MAP_YEAR_SLIDER, step=1, allow_direct_input=False, included=False, **p),
+                 className="map-year-slider"),
+        dcc.Store(id=ids.MAP_YEARS, data=years),
+        dcc.Interval(id=ids.MAP_PLAY_TIMER, interval=1200, disabled=True, n_intervals=0),
+    ], className="map-timeline", role="group", **{"aria-label": t("year", lang)})
+
+
+def empty_text(meta: dict, year: int, norm: str, reason: str, lang: str) -> str:
+    """Names the indicator, the year and why a map has no values (see metrics.views.empty_reason)."""
+    name = meta["name_en"] if lang == "en" else meta["name_ja"]
+    return t(f"map_empty_{reason}", lang, name=name, year=year, norm=t(f"norm_{norm}", lang))
+
+
+def empty_notice(text: str, note: str | None, link_text: str | None, href: str | None) -> html.Div:
+    """What the page says above a map without values, with a link to the nearest view that has some."""
+    return html.Div([html.Strong(text), " ", note,
+                     dcc.Link(link_text, href=href, id=ids.MAP_NEAREST, className="btn map-nearest") if href else None],
+                    className="notice map-empty", role="status")
 
 
 def ranking_figure(view, *, lang: str, level: str, highlight: str | None, limit: int = 60) -> dict:
@@ -96,10 +154,23 @@ def table_rows(view, lang: str) -> list[dict]:
              "rank": None if r.rank != r.rank else int(r.rank)} for r in tab.itertuples()]
 
 
+TABLE_PAGE_SIZE = 50
+
+
+def rank_table(rows: list[dict], lang: str, page: int = 0) -> html.Div:
+    """The map's values as a table, in rank order (the chart's text alternative); 50 rows a page."""
+    columns = [("rank", t("rank", lang), False), ("region", t("region", lang), False),
+               ("value", t("value", lang), True)]
+    return data_table(rows, columns, caption=t("table", lang), lang=lang, page=page, page_size=TABLE_PAGE_SIZE,
+                      pager_id=ids.MAP_TABLE_PAGER)
+
+
 def layout(state, *, query: str, options: list[dict], years: list[int], norms: list[str],
            prefectures: list[dict], figure: dict | None, ranking: dict | None, rows: list[dict], message,
            source: str) -> html.Div:
     lang = state["lang"]
+    map_graph = graph(ids.MAP_GRAPH, figure, filename="chiiki-map", label=t("nav_map", lang))
+    map_graph.children.responsive = True   # its height comes from assets/map.css (full screen when presenting)
     opt = lambda keys, prefix: [{"label": t(f"{prefix}_{k}", lang), "value": k} for k in keys]  # noqa: E731
     return html.Div([
         url_state(query, lang),
@@ -133,26 +204,23 @@ def layout(state, *, query: str, options: list[dict], years: list[int], norms: l
                     ids.MAP_PALETTE),
         ], className="controls"),
         export_bar(ids.MAP_EXPORT, lang),
+        timeline(years, state["year"], lang),
         html.Div(id=ids.MAP_MESSAGE, children=message),
         html.Div([
             html.Div([html.Div([
                           html.Img(src=f"/preview/map.svg?{query}", className="map-preview", alt="",
                                    **{"aria-hidden": "true"}) if state["level"] == "prefecture" and figure else None,
-                          graph(ids.MAP_GRAPH, figure, filename="chiiki-map", label=t("nav_map", lang))],
+                          map_graph],
                           className="map-box"),
                       html.P(source, id=ids.MAP_SOURCE, className="source-line")]),
             html.Div([
                 graph(ids.MAP_RANKING, ranking, filename="chiiki-ranking", label=t("ranking", lang)),
                 html.H2(t("table", lang), className="visually-hidden"),
-                dash_table.DataTable(
-                    id=ids.MAP_TABLE, data=rows, sort_action="native", page_size=15,
-                    columns=[{"id": "rank", "name": t("rank", lang)}, {"id": "region", "name": t("region", lang)},
-                             {"id": "value", "name": t("value", lang), "type": "numeric",
-                              "format": {"specifier": TABLE_FORMAT}}],
-                    style_cell={"textAlign": "left", "fontFamily": "inherit"}),
+                html.Div(rank_table(rows, lang), id=ids.MAP_TABLE),
             ]),
         ], className="grid-2"),
         html.Span(id=ids.MAP_GOTO, className="visually-hidden"),
         dcc.Store(id=ids.MAP_REGION, data=state["region"]),
+        dcc.Store(id=ids.MAP_DRAWN, data=figure is not None),
         html.Span(id=ids.MAP_IMAGE_DONE, className="visually-hidden"),
-    ])
+    ], className="map-page")

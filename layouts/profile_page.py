@@ -40,17 +40,19 @@ def findings_list(found: list, lang: str) -> html.Ul:
 
 
 MEAN_MARK = "＊"
+MEAN_MARK_EN = "*"     # one language per page: no full-width mark in English text
 
 
 def _indicator_label(r, lang: str) -> str:
     """The indicator's name, marked when its block and group values are unweighted means."""
     name = r.name_en if lang == "en" else r.name_ja
-    return name + (MEAN_MARK if getattr(r, "aggregation", "ratio") == "mean" else "")
+    mark = MEAN_MARK_EN if lang == "en" else MEAN_MARK
+    return name + (mark if getattr(r, "aggregation", "ratio") == "mean" else "")
 
 
 def mean_note(lang: str) -> str:
     return (f"{MEAN_MARK}ブロック・圏域の値は都道府県の単純平均（その他は分子の合計÷分母の合計）" if lang != "en" else
-            f"{MEAN_MARK}block and group values are unweighted means of prefectures (others: Σ numerators / "
+            f"{MEAN_MARK_EN}block and group values are unweighted means of prefectures (others: Σ numerators / "
             "Σ denominators)")
 
 
@@ -72,7 +74,8 @@ def deviation_figure(dev: pd.DataFrame, region_name: str, lang: str, labels: dic
 def deviation_rows(dev: pd.DataFrame, lang: str) -> list[dict]:
     """The deviation chart as a table (its text alternative)."""
     return [{"indicator": _indicator_label(r, lang), "year": int(r.year),
-             "value": None if r.value != r.value else float(f"{r.value:.4g}"), "unit": r.unit,
+             "value": None if r.value != r.value else float(f"{r.value:.4g}"),
+             "unit": getattr(r, "unit_en", None) or r.unit if lang == "en" else r.unit,
              "rank": None if r.rank != r.rank else int(r.rank),
              "region": None if r.region != r.region else round(float(r.region), 1),
              "nation": None if r.nation != r.nation else round(float(r.nation), 1),
@@ -103,25 +106,50 @@ def bubble_figure(lq_rows: pd.DataFrame, region_name: str, lang: str, threshold:
 
 
 def series_figure(s: pd.DataFrame, names: dict[str, str], meta: dict, lang: str) -> dict:
+    """The region, Japan, its block and group over time; additive counts as an index (base year = 100).
+
+    The first region in ``s`` sets the base year (its first year with a value) and where the x axis
+    starts: a year without values is not drawn, so the axis never opens on empty years. A series
+    that has no value in the base year (Japan's row often starts later) is indexed to its own first
+    year and says so in its name, so no line looks rebased to a year it does not have.
+    """
     unit = meta["unit_en"] if lang == "en" else meta["unit"]
     name = meta["name_en"] if lang == "en" else meta["name_ja"]
     rebase = bool(meta.get("additive"))
+    s = s[s["value"].notna()]
+    groups = [(code, g.sort_values("year")) for code, g in s.groupby("region_code", sort=False)]
+    base = int(groups[0][1]["year"].iloc[0]) if groups else None
     series = []
-    for code, g in s.groupby("region_code", sort=False):
-        g = g.sort_values("year")
-        y = g["value"].tolist()
-        if rebase and y and y[0]:
-            y = [v / y[0] * 100 for v in y]
-        series.append({"name": names.get(code, code), "x": g["year"].tolist(), "y": y})
-    y_title = ("最初の年=100" if lang != "en" else "first year = 100") if rebase else unit
+    for code, g in groups:
+        years, y = g["year"].astype(int).tolist(), g["value"].tolist()
+        label = names.get(code, code)
+        if rebase and y:
+            at = years.index(base) if base in years and y[years.index(base)] else 0
+            if y[at]:
+                y = [v / y[at] * 100 for v in y]
+                if years[at] != base:
+                    label += f"（{years[at]}年=100）" if lang != "en" else f" ({years[at]} = 100)"
+        series.append({"name": label, "x": years, "y": y})
+    y_title = ((f"{base}年=100" if lang != "en" else f"{base} = 100") if base is not None else
+               ("最初の年=100" if lang != "en" else "first year = 100")) if rebase else unit
     src = f"{t('source', lang)}: {meta['source_en'] if lang == 'en' else meta['source_ja']}"
-    return figures.lines(series=series, title=f"{name} ({y_title})", y_title=y_title, source=src)
+    fig = figures.lines(series=series, title=f"{name} ({y_title})", y_title=y_title, source=src)
+    years = [x for tr in series for x in tr["x"]]
+    if years:
+        # Plotly pads the automatic range by most of a year on each side; a fixed range starts at the data.
+        first, last = min(years), max(years)
+        fig["layout"]["xaxis"].update({"range": [first - 0.3, last + 0.3], "autorange": False, "tick0": first})
+        for tr in fig["data"]:
+            tr["cliponaxis"] = False
+    fig["layout"]["yaxis"]["automargin"] = True
+    return fig
 
 
 def peers_table(peers: pd.DataFrame, names: dict[str, str], ind_names: dict[str, str], lang: str):
     rows = [{"region": names.get(r.region_code, r.region_code), "distance": round(float(r.distance), 2),
-             "similar": "、".join(ind_names.get(i, i) for i in r.similar),
-             "different": "、".join(ind_names.get(i, i) for i in r.different)} for r in peers.itertuples()]
+             "similar": t("index_sep", lang).join(ind_names.get(i, i) for i in r.similar),
+             "different": t("index_sep", lang).join(ind_names.get(i, i) for i in r.different)}
+            for r in peers.itertuples()]
     return dash_table.DataTable(
         id=ids.PROFILE_PEERS, data=rows, style_cell={"textAlign": "left", "whiteSpace": "normal",
                                                      "fontFamily": "inherit"},
@@ -141,7 +169,7 @@ def layout(state, *, query: str, prefectures: list[dict], region_name: str, card
         html.Div([control(t("pick_prefecture", lang), dcc.Dropdown(id=ids.PROFILE_REGION, options=prefectures,
                                                                      value=state["region"], clearable=False),
                           ids.PROFILE_REGION),
-                  html.Button("印刷 / Print", id=ids.PROFILE_PRINT, className="btn", n_clicks=0)],
+                  html.Button(t("print", lang), id=ids.PROFILE_PRINT, className="btn", n_clicks=0)],
                  className="controls"),
         html.H2(t("headline", lang)), cards,
         html.H2(t("findings", lang)), found,

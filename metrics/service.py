@@ -94,6 +94,27 @@ def lq_table(cur: duckdb.DuckDBPyConnection, measure: str, year: int | None = No
     return out.sort_values(["_r", "_i"]).drop(columns=["_r", "_i"]).reset_index(drop=True)
 
 
+def pick_lq(table: pd.DataFrame, industry: str, codes) -> pd.DataFrame:
+    """The rows of one industry of an :func:`lq_table`, for the region codes in ``codes`` and in their order.
+
+    Codes the table does not have (groups, municipalities of another level) are left out; an
+    industry the table does not have is a DataError naming the ones it has.
+    """
+    rows = table[table["industry_code"] == industry]
+    if rows.empty:
+        known = ", ".join(dict.fromkeys(table["industry_code"]))
+        raise DataError(f"unknown industry {industry!r}; expected one of {known}")
+    order = {c: i for i, c in enumerate(dict.fromkeys(codes))}
+    rows = rows[rows["region_code"].isin(order)]
+    return rows.sort_values("region_code", key=lambda c: c.map(order)).reset_index(drop=True)
+
+
+def lq_for_regions(cur: duckdb.DuckDBPyConnection, measure: str, industry: str, codes, year: int | None = None,
+                   ) -> pd.DataFrame:
+    """Prefecture LQs of one industry side by side: the rows of :func:`lq_table` for ``codes`` (in order)."""
+    return pick_lq(lq_table(cur, measure, year), industry, codes)
+
+
 def lq_change_table(cur: duckdb.DuckDBPyConnection, measure: str, year_from: int, year_to: int, *,
                     level: str = "prefecture") -> pd.DataFrame:
     """LQ and size change between two years that both have the measure (common industries only)."""
@@ -468,6 +489,11 @@ def _lq(cur, measure, year=None, level="prefecture", against="nation"):
 cached_values_table = per_version(256)(_values)
 cached_lq_table = per_version(64)(_lq)
 cached_findings_table = per_version(128)(findings_table)
+
+
+def cached_lq_for_regions(measure: str, industry: str, codes, year: int | None = None) -> pd.DataFrame:
+    """:func:`lq_for_regions` from the memoised table of the measure and year."""
+    return pick_lq(cached_lq_table(measure, year), industry, codes)
 
 
 def cached_view(version: tuple, indicator_id: str, year: int | None, level: str, normalisation: str,

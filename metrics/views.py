@@ -180,3 +180,37 @@ def deviation_of(value: float, values: pd.Series) -> float:
     if not sd or pd.isna(value):
         return float("nan")
     return float(50 + 10 * (value - values.mean()) / sd)
+
+
+# --- views without values (map year slider) -------------------------------------------------------
+
+def empty_reason(view: View, normalisation: str) -> str | None:
+    """Why a view has nothing to draw, or None when some region has a value.
+
+    ``no_national``: the regions have values but Japan's value they are divided by is missing
+    (``share`` / ``relative`` in a year without a national figure); ``no_denominator``: likewise for
+    the population or area of ``per_1000`` / ``per_km2``; ``no_values``: no region has a value.
+    """
+    if view.table["value"].notna().any():
+        return None
+    if view.table["raw"].notna().any():
+        if normalisation in ("share", "relative"):
+            return "no_national"
+        if normalisation in DENOMINATORS:
+            return "no_denominator"
+    return "no_values"
+
+
+def nearest_year(year: int, years, has_values) -> int | None:
+    """The year of ``years`` closest to ``year`` for which ``has_values(y)`` holds, the later one on a tie
+    (newer figures); None when no other year qualifies.
+
+    >>> nearest_year(2015, [2011, 2015, 2019, 2020], lambda y: y >= 2019)
+    2019
+    >>> nearest_year(2016, [2014, 2016, 2018], lambda y: y != 2016)
+    2018
+    """
+    for y in sorted((int(y) for y in years if int(y) != year), key=lambda y: (abs(y - year), -y)):
+        if has_values(y):
+            return y
+    return None

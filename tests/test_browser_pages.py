@@ -44,7 +44,7 @@ def test_map_page_shows_map_ranking_and_table(duo):
     open_page(duo, "/map?ind=univ_students_per_1000&year=2022", "#map-graph .choroplethlayer path")
     assert "大学学部学生数（人口千人当たり）" in duo.find_element("#map-graph").text
     assert len(duo.find_elements("#map-graph .choroplethlayer path")) >= 47
-    first_row = duo.find_element("#map-table tbody tr:nth-child(2)").text
+    first_row = duo.find_element("#map-table tbody tr:nth-child(1)").text
     assert "京都府" in first_row
     assert "国土数値情報" in duo.find_element("#map-source").text
     assert not duo.find_element("img.map-preview").is_displayed()     # the static preview gave way

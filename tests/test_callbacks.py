@@ -18,6 +18,21 @@ from callbacks import state as st
 from layouts import ids
 
 
+def table_cells(component) -> list[list[str]]:
+    """The body rows of the first HTML table under ``component``, as the text of their cells."""
+    def walk(c):
+        if type(c).__name__ == "Tbody":
+            return [[str(td.children) for td in tr.children] for tr in c.children]
+        kids = getattr(c, "children", None)
+        for child in kids if isinstance(kids, list | tuple) else [kids]:
+            if hasattr(child, "to_plotly_json"):
+                found = walk(child)
+                if found is not None:
+                    return found
+        return None
+    return walk(component) or []
+
+
 def find(component, component_id):
     """Depth-first search of a component tree by id."""
     if getattr(component, "id", None) == component_id:
@@ -78,8 +93,8 @@ def test_map_layout_has_figure_table_and_source():
     trace = fig["data"][0]
     assert trace["geojson"] == "/geo/prefectures.geojson"     # geometry by URL, never inline
     assert len(trace["locations"]) == 47 and len(trace["z"]) == 47
-    rows = find(tree, ids.MAP_TABLE).data
-    assert rows[0]["region"] == "京都府" and rows[0]["rank"] == 1
+    rows = table_cells(find(tree, ids.MAP_TABLE))
+    assert len(rows) == 47 and rows[0][:2] == ["1", "京都府"]
     source = find(tree, ids.MAP_SOURCE).children
     assert "国土数値情報" in source[0]
     assert source[2].href == "/api/v1/values?indicator=univ_students_per_1000&year=2022&level=prefecture"
@@ -106,7 +121,7 @@ def test_map_level_change_sends_full_figure_with_municipalities():
         triggered={ids.MAP_LEVEL})
     assert isinstance(fig, dict)
     trace = fig["data"][0]
-    assert trace["geojson"] == "/geo/municipalities.geojson"
+    assert trace["geojson"] == "/geo/municipalities-13.geojson"   # Tokyo alone: islands as insets
     assert all(code.startswith("13") for code in trace["locations"])
     assert "level=municipality" in query and "pref=13" in query
 
@@ -259,3 +274,26 @@ def test_http_routes_for_boundaries_preview_and_downloads():
     r = client.get("/download/catalog.csv")
     assert r.status_code == 200 and "univ_students_per_1000" in r.data.decode("utf-8-sig")
     assert client.get("/download/passwd").status_code == 404
+
+
+def test_map_table_pages_through_municipalities():
+    """1,741 municipalities: 50 rows a page, in rank order, with previous/next and a row count."""
+    args = ("C2208", None, "municipality", None, "none", "quantile", 5, "", "viridis", "ja", "")
+    _fig, table = map_callbacks.update_side(*args)
+    first = table_cells(table)
+    assert len(first) == 50 and [r[0] for r in first[:3]] == ["1", "2", "3"]
+    assert find(table, f"{ids.MAP_TABLE_PAGER}-prev").disabled is True
+    second = map_callbacks.turn_table_page(0, 1, 0, *args, triggered=f"{ids.MAP_TABLE_PAGER}-next")
+    rows = table_cells(second)
+    assert rows[0][0] == "51" and find(second, f"{ids.MAP_TABLE_PAGER}-page").data == 1
+    import json
+
+    from dash._utils import to_json
+
+    assert "1,741件中 51〜100件" in json.dumps(json.loads(to_json(second)), ensure_ascii=False)
+    # Values are written with separators, never in scientific notation.
+    assert all("e+" not in r[2] for r in rows)
+    # Past the end stays on the last page; a crafted page number is clamped, not an error.
+    last = map_callbacks.turn_table_page(0, 1, 999, *args, triggered=f"{ids.MAP_TABLE_PAGER}-next")
+    assert find(last, f"{ids.MAP_TABLE_PAGER}-next").disabled is True
+    assert map_callbacks.turn_table_page(0, 0, "x", *args, triggered=None) is not None

@@ -48,7 +48,7 @@ def test_start_and_data_pages_in_browser(dash_duo):
     search.send_keys("\n")
     dash_duo.wait_for_contains_text("#data-catalog-table", "patent_applications", timeout=20)
     table = dash_duo.find_element("#data-catalog-table").text
-    assert "not loaded" in table and "chiiki import" in table
+    assert "未読込" in table and "chiiki import" in table     # the page speaks Japanese; commands stay as code
     assert "国土数値情報" in dash_duo.find_element("#data-sources").text
     assert dash_duo.get_logs() == []
 

@@ -74,8 +74,11 @@ def test_map_callbacks_accept_junk(ind, year, level, norm, cls, k, bins):
     fig, _message, _source, query_string = map_callbacks.update_map(
         ind, year, level, None, norm, cls, k, bins, "viridis", "ja", "", "", triggered={"map-indicator"})
     assert fig is not None and isinstance(query_string, str)
-    ranking, rows = map_callbacks.update_side(ind, year, level, None, norm, cls, k, bins, "viridis", "en")
-    assert isinstance(rows, list) and isinstance(ranking, dict)
+    ranking, table = map_callbacks.update_side(ind, year, level, None, norm, cls, k, bins, "viridis", "en")
+    assert hasattr(table, "to_plotly_json") and isinstance(ranking, dict)
+    turned = map_callbacks.turn_table_page(1, 0, k, ind, year, level, None, norm, cls, k, bins, "viridis", "en",
+                                           triggered="map-table-pager-prev")
+    assert hasattr(turned, "to_plotly_json")
 
 
 @given(regions=st.lists(texts, max_size=4), ind=texts, x=texts, y=texts)

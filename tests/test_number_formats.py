@@ -32,8 +32,9 @@ def _no_scientific(obj) -> list[str]:
     text = json.dumps(obj, ensure_ascii=False)
     # d3 format specifiers that print exponents for large numbers (",.4g", "e") are as bad as the text.
     bad = [m.group(0) for m in re.finditer(r"%\{[^}]*:[^}]*[ge]\}", text)]
-    bad += [m.group(0) for m in SCIENTIFIC.finditer(re.sub(r'"(x|y|z|zmin|zmax|zmid|customdata)": \[[^]]*\]', "",
-                                                           text))]
+    # Colours like "#009E73" are not numbers; data arrays are numbers, not text shown as such.
+    shown = re.sub(r"#[0-9A-Fa-f]{6}\b", "", re.sub(r'"(x|y|z|zmin|zmax|zmid|customdata)": \[[^]]*\]', "", text))
+    bad += [m.group(0) for m in SCIENTIFIC.finditer(shown)]
     return bad
 
 
