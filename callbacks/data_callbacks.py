@@ -20,7 +20,7 @@ from dash import Dash, Input, Output, State, html
 
 from callbacks import state as st
 from layouts import ids
-from layouts.data_page import UPLOAD_GUARD_ID, UPLOAD_TOKEN_ID, catalog_rows, filter_catalog, layout
+from layouts.data_page import UPLOAD_GUARD_ID, UPLOAD_TOKEN_ID, catalog_rows, catalog_table, filter_catalog, layout
 from layouts.i18n import t
 from loaders import query
 from loaders.errors import DataError
@@ -228,13 +228,15 @@ def register(app: Dash) -> None:
         log.warning("%s is shorter than 16 characters and easy to guess; use e.g. "
                     "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'", ADMIN_TOKEN_ENV)
 
-    @app.callback(Output(ids.DATA_TABLE, "data"), Output(ids.DATA_COUNT, "children"),
+    @app.callback(Output(ids.DATA_TABLE, "children"), Output(ids.DATA_COUNT, "children"),
                   Input(ids.DATA_SEARCH, "value"), Input(ids.DATA_THEME, "value"), Input(ids.DATA_STATUS, "value"),
                   State(ids.LANG, "data"))
     def _update(search, themes, status, lang):
-        return update_catalog(search, themes, status, st.catalog(), lang)
+        lang = lang if lang in ("ja", "en") else "ja"
+        rows, count = update_catalog(search, themes, status, st.catalog(), lang)
+        return catalog_table(rows, lang), count
 
-    @app.callback(Output(ids.DATA_UPLOAD_RESULT, "children"), Output(ids.DATA_TABLE, "data", allow_duplicate=True),
+    @app.callback(Output(ids.DATA_UPLOAD_RESULT, "children"), Output(ids.DATA_TABLE, "children", allow_duplicate=True),
                   Output(ids.DATA_COUNT, "children", allow_duplicate=True), Input(ids.DATA_UPLOAD, "contents"),
                   State(ids.DATA_UPLOAD, "filename"), State(ids.DATA_UPLOAD_KIND, "value"),
                   State(ids.DATA_UPLOAD_INDICATOR, "value"), State(UPLOAD_TOKEN_ID, "value"),
@@ -243,9 +245,10 @@ def register(app: Dash) -> None:
     def _upload(contents, filename, kind, indicator, token, search, themes, status, lang):
         message, ok = upload(contents, filename, kind, indicator, token, lang)
         # The import swapped in a new serving database: the catalog now shows the new status.
+        lang = lang if lang in ("ja", "en") else "ja"
         rows, count = update_catalog(search, themes, status, st.catalog(), lang)
         box = html.Div(message, className="notice" if not ok else "ok", role="alert" if not ok else "status")
-        return box, rows, count
+        return box, catalog_table(rows, lang), count
 
     app.clientside_callback(UPLOAD_GUARD, Output(UPLOAD_GUARD_ID, "title"),
                             Input(ids.DATA_UPLOAD, "max_size"), State(ids.LANG, "data"))

@@ -152,7 +152,8 @@ def update(chosen, weight_values, weight_ids, lang):
 
 
 def register(app: Dash) -> None:
-    @app.callback(Output(ids.INDEX_MAP, "figure"), Output(ids.INDEX_BAND, "figure"), Output(ids.INDEX_TABLE, "data"),
+    @app.callback(Output(ids.INDEX_MAP, "figure"), Output(ids.INDEX_BAND, "figure"),
+                  Output(ids.INDEX_TABLE, "children"),
                   Output(ids.INDEX_NOTES, "children"), Output("index-message", "children"),
                   Output(ids.INDEX_WEIGHTS, "children"), Output(ids.URL_QUERY, "data", allow_duplicate=True),
                   Output(ids.INDEX_TITLE, "children"), Output(ids.INDEX_ABOUT, "children"),
@@ -163,7 +164,8 @@ def register(app: Dash) -> None:
         fig_map, band, rows, notes, msg, weights, query, title, about = update(chosen, values, wids, lang)
         from dash import html
 
-        return fig_map, band, rows, [html.Li(n) for n in notes], msg, weights, query, title, about
+        return (fig_map, band, index_page.rows_table(rows, lang if lang in ("ja", "en") else "ja"),
+                [html.Li(n) for n in notes], msg, weights, query, title, about)
 
     @app.callback(Output(f"{ids.INDEX_EXPORT}-download", "data"), Input(f"{ids.INDEX_EXPORT}-csv", "n_clicks"),
                   Input(f"{ids.INDEX_EXPORT}-xlsx", "n_clicks"), State(ids.URL_QUERY, "data"),

@@ -79,12 +79,15 @@ def register(app: Dash) -> None:
               Input(ids.INDUSTRY_SORT, "value"), State(ids.LANG, "data"), State("industry-region", "data")]
 
     @app.callback(Output(ids.INDUSTRY_HEATMAP, "figure"), Output(ids.INDUSTRY_MAP, "figure"),
-                  Output(ids.INDUSTRY_TABLE, "data"), Output(ids.INDUSTRY_YEAR, "options"),
+                  Output(ids.INDUSTRY_TABLE, "children"), Output(ids.INDUSTRY_YEAR, "options"),
                   Output(ids.INDUSTRY_YEAR, "value"), Output(ids.INDUSTRY_SORT, "options"),
                   Output(ids.INDUSTRY_SORT, "value"), Output(ids.URL_QUERY, "data", allow_duplicate=True),
                   Output(ids.INDUSTRY_STRENGTH_RULE, "children"), *inputs, prevent_initial_call=True)
-    def _update(*args):
-        return update(*args)
+    def _update(measure, *args):
+        out = update(measure, *args)
+        lang = args[2] if len(args) > 2 and args[2] in ("ja", "en") else "ja"
+        return (*out[:2], industry_page.rows_table(out[2], parse({"measure": str(measure or "")})["measure"], lang),
+                *out[3:])
 
     @app.callback(Output(f"{ids.INDUSTRY_EXPORT}-download", "data"),
                   Input(f"{ids.INDUSTRY_EXPORT}-csv", "n_clicks"), Input(f"{ids.INDUSTRY_EXPORT}-xlsx", "n_clicks"),

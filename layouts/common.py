@@ -107,7 +107,8 @@ def data_table(rows: list[dict], columns: list[tuple[str, str, bool]], *, captio
     table widget to download (Dash's DataTable adds 158 KB of JavaScript to the page).
 
     ``columns`` are (key, header, numeric); numbers are written as :func:`layouts.numbers.plain` does
-    (separators, no scientific notation) and right-aligned. Long tables are shown ``page_size`` rows at
+    (separators, no scientific notation) and right-aligned; a cell may be a component (a link, code), and
+    a row's ``_class`` becomes its class. Long tables are shown ``page_size`` rows at
     a time with previous/next buttons (ids ``{pager_id}-prev`` / ``-next``, page in ``{pager_id}-page``);
     the whole table is in the CSV/Excel export and the API.
     """
@@ -118,6 +119,8 @@ def data_table(rows: list[dict], columns: list[tuple[str, str, bool]], *, captio
     shown = rows[page * page_size:(page + 1) * page_size]
 
     def cell(value, numeric: bool):
+        if hasattr(value, "to_plotly_json"):   # a component (a link, code) shown as it is
+            return html.Td(value)
         if numeric:
             return html.Td(plain(value) if isinstance(value, int | float) else "—", className="num")
         return html.Td("" if value is None else str(value))
@@ -126,7 +129,8 @@ def data_table(rows: list[dict], columns: list[tuple[str, str, bool]], *, captio
         html.Caption(caption, className="visually-hidden"),
         html.Thead(html.Tr([html.Th(head, scope="col", className="num" if numeric else None)
                             for _, head, numeric in columns])),
-        html.Tbody([html.Tr([cell(r.get(key), numeric) for key, _, numeric in columns]) for r in shown]),
+        html.Tbody([html.Tr([cell(r.get(key), numeric) for key, _, numeric in columns], className=r.get("_class"))
+                    for r in shown]),
     ], className="data-table")
     children = [html.Div(table, className="table-scroll", tabIndex="0", role="region",
                          **{"aria-label": caption})]

@@ -4,10 +4,10 @@ importer as an upload form."""
 from __future__ import annotations
 
 import pandas as pd
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from layouts import ids
-from layouts.common import control, notice, url_state
+from layouts.common import control, data_table, notice, url_state
 from layouts.i18n import t
 from layouts.ids import API_PREFIX
 
@@ -56,6 +56,17 @@ def catalog_rows(catalog: pd.DataFrame, lang: str = "ja") -> list[dict]:
     return out[keys].fillna("").to_dict("records")
 
 
+def catalog_table(rows: list[dict], lang: str) -> html.Div:
+    """The catalog as a table: not-loaded rows marked, their loading command shown as code."""
+    def shown(r: dict) -> dict:
+        cmd = r.get("how_to_load", "").strip("`")
+        return {**r, "how_to_load": html.Code(cmd) if cmd else "",
+                "_class": "row-not-loaded" if r.get("status") == "not loaded" else None}
+    columns = [(key, head, False) for key, head in SHOWN_COLUMNS[lang]]
+    return data_table([shown(r) for r in rows], columns, caption=t("nav_data", lang), lang=lang,
+                      page_size=max(len(rows), 1))
+
+
 def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[str, tuple[str, str]], *,
            upload_mode: str = "off", max_upload_bytes: int = 0, store_message: str | None = None) -> html.Div:
     """The page; ``upload_mode`` is "token", "local" or "off" (see callbacks.data_callbacks.upload_mode)."""
@@ -83,14 +94,7 @@ def layout(state, catalog: pd.DataFrame, datasets: pd.DataFrame, themes: dict[st
                          {"label": t("not_loaded", lang), "value": "not loaded"}]), ids.DATA_STATUS),
         ], className="controls"),
         html.P(id=ids.DATA_COUNT, role="status"),
-        dash_table.DataTable(
-            id=ids.DATA_TABLE, columns=[{"id": c, "name": h, **({"presentation": "markdown"} if c == "how_to_load"
-                                                                else {})} for c, h in SHOWN_COLUMNS[lang]],
-            data=catalog_rows(catalog, lang), page_size=25, sort_action="native",
-            style_cell={"textAlign": "left", "whiteSpace": "normal", "height": "auto", "maxWidth": "28em",
-                        "fontFamily": "inherit"},
-            style_data_conditional=[{"if": {"filter_query": '{status} = "not loaded"'},
-                                     "backgroundColor": "#fff4e5"}]),
+        html.Div(catalog_table(catalog_rows(catalog, lang), lang), id=ids.DATA_TABLE),
         *upload_section(lang, catalog, upload_mode, max_upload_bytes),
         html.P([html.A("data/templates/tidy_template.csv", href="/download/tidy_template.csv"), " — ",
                 html.Code("region, indicator_id, year, value, unit, source")]),

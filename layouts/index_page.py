@@ -3,11 +3,11 @@ and what the index is made of (how many of the study's six indicators, which pro
 
 from __future__ import annotations
 
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from layouts import figures, ids
 from layouts.api_page import api_link
-from layouts.common import control, export_bar, graph, notice, url_state
+from layouts.common import control, data_table, export_bar, graph, notice, url_state
 from layouts.i18n import t
 from loaders import study
 from metrics.index import Coverage
@@ -106,6 +106,14 @@ def table_rows(scores, names: dict[str, str], lang: str, ties: dict[str, str] | 
             for r in scores.sort_values(["rank", "region_code"]).itertuples()]
 
 
+def rows_table(rows: list[dict], lang: str) -> html.Div:
+    """Every prefecture's index in rank order, with its group, rank band and why a rank is shared."""
+    columns = [("rank", t("rank", lang), False), ("region", t("region", lang), False),
+               ("relative", t("index_japan_100", lang), True), ("group", t("group", lang), False),
+               ("index", "0–1", True), ("band", t("rank_band", lang), False), ("tie", t("index_tie", lang), False)]
+    return data_table(rows, columns, caption=t("nav_index", lang), lang=lang, page_size=len(rows) or 1)
+
+
 def weights_inputs(indicators: list[str], weights: dict[str, float], names: dict[str, str]) -> list:
     # The label wraps its input: a pattern-matching id has no plain string for htmlFor to point at.
     return [html.Div(html.Label([names.get(i, i), " ",
@@ -133,14 +141,7 @@ def layout(state, *, query: str, options: list[dict], chosen: list[str], weights
         export_bar(ids.INDEX_EXPORT, lang),
         html.Div([graph(ids.INDEX_MAP, fig_map, filename="chiiki-index-map"),
                   graph(ids.INDEX_BAND, fig_band, filename="chiiki-index-bands")], className="grid-2"),
-        dash_table.DataTable(id=ids.INDEX_TABLE, data=rows, sort_action="native", page_size=47,
-                             columns=[{"id": "rank", "name": t("rank", lang)},
-                                      {"id": "region", "name": t("region", lang)},
-                                      {"id": "relative", "name": t("index_japan_100", lang)},
-                                      {"id": "group", "name": t("group", lang)}, {"id": "index", "name": "0–1"},
-                                      {"id": "band", "name": t("rank_band", lang)},
-                                      {"id": "tie", "name": t("index_tie", lang)}],
-                             style_cell={"textAlign": "left", "fontFamily": "inherit", "whiteSpace": "normal"}),
+        html.Div(rows_table(rows, lang), id=ids.INDEX_TABLE),
         html.Div(about_section, id=ids.INDEX_ABOUT, className="index-about"),
         html.Span(id=ids.INDEX_IMAGE_DONE, className="visually-hidden"),
     ])

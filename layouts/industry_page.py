@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from layouts import figures, ids
-from layouts.common import control, export_bar, graph, notice, url_state
+from layouts.common import control, data_table, export_bar, graph, notice, url_state
 from layouts.i18n import t
 from metrics import lq as lq_rules
 
@@ -103,6 +103,13 @@ def table_rows(table: pd.DataFrame, industry: str, lang: str) -> list[dict]:
              "strength": "●" if r.strength else ""} for r in sub.itertuples()]
 
 
+def rows_table(rows: list[dict], measure: str, lang: str) -> html.Div:
+    """The sorted industry's LQ of every prefecture, highest first, with the count behind it."""
+    columns = [("region", t("region", lang), False), ("value", t(f"measure_{measure}", lang), True),
+               ("share", "%", True), ("lq", "LQ", True), ("strength", t("strength", lang), False)]
+    return data_table(rows, columns, caption=t("nav_industry", lang), lang=lang, page_size=len(rows) or 1)
+
+
 def layout(state, *, query: str, years: list[int], industries: list[dict], heatmap: dict, lq_map: dict,
            rows: list[dict]) -> html.Div:
     lang = state["lang"]
@@ -123,14 +130,7 @@ def layout(state, *, query: str, years: list[int], industries: list[dict], heatm
         export_bar(ids.INDUSTRY_EXPORT, lang),
         graph(ids.INDUSTRY_HEATMAP, heatmap, filename="chiiki-lq-heatmap"),
         html.Div([graph(ids.INDUSTRY_MAP, lq_map, filename="chiiki-lq-map"),
-                  dash_table.DataTable(
-                      id=ids.INDUSTRY_TABLE, data=rows, sort_action="native", page_size=16,
-                      columns=[{"id": "region", "name": t("region", lang)},
-                               {"id": "value", "name": t(f"measure_{state['measure']}", lang), "type": "numeric",
-                                "format": {"specifier": ",.0f"}},
-                               {"id": "share", "name": "%"}, {"id": "lq", "name": "LQ"},
-                               {"id": "strength", "name": "強み" if lang != "en" else "Strength"}],
-                      style_cell={"textAlign": "left", "fontFamily": "inherit"})], className="grid-2"),
+                  html.Div(rows_table(rows, state["measure"], lang), id=ids.INDUSTRY_TABLE)], className="grid-2"),
         html.P(rule_and_api(state["measure"], state["year"], lang), className="source",
                id=ids.INDUSTRY_STRENGTH_RULE),
         html.Span(id=ids.INDUSTRY_IMAGE_DONE, className="visually-hidden"),

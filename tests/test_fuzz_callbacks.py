@@ -143,7 +143,7 @@ def test_every_callback_is_fuzzed(client, values):
     # Every page's callbacks, the upload and Dash's own page router are in the list.
     outputs = " ".join(d["output"] for d in deps)
     for fragment in ("map-graph.figure", "profile-series.figure", "compare-bars.figure", "industry-heatmap.figure",
-                     "index-map.figure", "data-catalog-table.data", "data-upload-result.children",
+                     "index-map.figure", "data-catalog-table.children", "data-upload-result.children",
                      "_pages_content.children", "start-questions.children", "-export-download.data"):
         assert fragment in outputs, fragment
     # The base request of each callback is a normal one: the page's own values are answered.
@@ -311,7 +311,7 @@ def test_a_5xx_would_be_caught(client, values, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(data_callbacks, "update_catalog", broken)
-    dep = next(d for d in _server_callbacks(client) if d["output"].startswith("..data-catalog-table.data"))
+    dep = next(d for d in _server_callbacks(client) if d["output"].startswith("..data-catalog-table.children"))
     try:
         status = _post(client, _body(dep, values, {}))
     except HTTPException:   # pragma: no cover - the client returns statuses
