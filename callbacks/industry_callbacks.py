@@ -61,7 +61,25 @@ def page_layout(**params):
     cur = get_store().cursor()
     return industry_page.layout(state, query=st.encode(state.values, KEYS, DEFAULTS),
                                 years=service.lq_years(cur, state["measure"]), industries=b["industries"],
-                                heatmap=b["heatmap"], lq_map=b["map"], rows=b["rows"])
+                                heatmap=b["heatmap"], lq_map=b["map"], rows=b["rows"],
+                                change=change_view(state["measure"], state["sort"], state["lang"]))
+
+
+def change_view(measure, sort, lang):
+    """The LQ change 2016 → 2021 of the sorted industry across prefectures (with its caveat)."""
+    state = parse({k: str(v) for k, v in {"measure": measure, "sort": sort, "lang": lang}.items() if v})
+    cur = get_store().cursor()
+    years = service.lq_change_years(cur, state["measure"])
+    if years is None:
+        return industry_page.change_section([], state["measure"], None, "", state["lang"])
+    change = service.cached_lq_change(state["measure"], *years)
+    lang = state["lang"]
+    table = service.cached_lq_table(state["measure"], years[1])
+    hit = table[table["industry_code"] == state["sort"]]
+    industry = hit[f"industry_name_{'en' if lang == 'en' else 'ja'}"].iloc[0] if len(hit) else state["sort"]
+    return industry_page.change_section(industry_page.change_rows(change, state["sort"],
+                                                                  service.region_names(cur, lang)),
+                                        state["measure"], years, industry, lang)
 
 
 def update(measure, year, sort, lang, region=""):
@@ -88,6 +106,11 @@ def register(app: Dash) -> None:
         lang = args[2] if len(args) > 2 and args[2] in ("ja", "en") else "ja"
         return (*out[:2], industry_page.rows_table(out[2], parse({"measure": str(measure or "")})["measure"], lang),
                 *out[3:])
+
+    @app.callback(Output(ids.INDUSTRY_CHANGE, "children"), Input(ids.INDUSTRY_MEASURE, "value"),
+                  Input(ids.INDUSTRY_SORT, "value"), State(ids.LANG, "data"), prevent_initial_call=True)
+    def _change(measure, sort, lang):
+        return change_view(measure, sort, lang)
 
     @app.callback(Output(f"{ids.INDUSTRY_EXPORT}-download", "data"),
                   Input(f"{ids.INDUSTRY_EXPORT}-csv", "n_clicks"), Input(f"{ids.INDUSTRY_EXPORT}-xlsx", "n_clicks"),

@@ -110,8 +110,32 @@ def rows_table(rows: list[dict], measure: str, lang: str) -> html.Div:
     return data_table(rows, columns, caption=t("nav_industry", lang), lang=lang, page_size=len(rows) or 1)
 
 
+def change_rows(change: pd.DataFrame, industry: str, names: dict[str, str]) -> list[dict]:
+    """One industry's LQ in both years and the change, largest rise first."""
+    sub = change[change["industry_code"] == industry].sort_values("lq_change", ascending=False)
+    return [{"region": names.get(r.region_code, r.region_code), "lq_from": r.lq_from, "lq_to": r.lq_to,
+             "lq_change": r.lq_change, "value_to": r.value_to, "growth": r.value_growth}
+            for r in sub.itertuples()]
+
+
+def change_section(rows: list[dict], measure: str, years: tuple[int, int] | None, industry_name: str,
+                   lang: str) -> html.Div:
+    """The LQ change between the two censuses, with its caveat; a plain note when there is one census."""
+    if years is None:
+        return html.Div(html.P(t("lq_change_none", lang), className="source-line"))
+    y0, y1 = years
+    columns = [("region", t("region", lang), False), ("lq_from", t("lq_from", lang, y=y0), True),
+               ("lq_to", t("lq_to", lang, y=y1), True), ("lq_change", t("lq_diff", lang), True),
+               ("value_to", t("count_to", lang, measure=t(f"measure_{measure}", lang), y=y1), True),
+               ("growth", t("growth_pct", lang), True)]
+    return html.Div([html.H2(t("lq_change_head", lang, y0=y0, y1=y1, industry=industry_name)),
+                     html.P(t("lq_change_caveat", lang, y0=y0, y1=y1), className="source-line"),
+                     data_table(rows, columns, caption=t("lq_change_head", lang, y0=y0, y1=y1, industry=industry_name),
+                                lang=lang, page_size=max(len(rows), 1))])
+
+
 def layout(state, *, query: str, years: list[int], industries: list[dict], heatmap: dict, lq_map: dict,
-           rows: list[dict]) -> html.Div:
+           rows: list[dict], change=None) -> html.Div:
     lang = state["lang"]
     return html.Div([
         url_state(query, lang),
@@ -133,6 +157,7 @@ def layout(state, *, query: str, years: list[int], industries: list[dict], heatm
                   html.Div(rows_table(rows, state["measure"], lang), id=ids.INDUSTRY_TABLE)], className="grid-2"),
         html.P(rule_and_api(state["measure"], state["year"], lang), className="source",
                id=ids.INDUSTRY_STRENGTH_RULE),
+        html.Div(change, id=ids.INDUSTRY_CHANGE),
         html.Span(id=ids.INDUSTRY_IMAGE_DONE, className="visually-hidden"),
         dcc.Store(id="industry-region", data=state["region"]),
     ])
