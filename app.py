@@ -112,6 +112,13 @@ def create_app() -> Dash:
         html.Nav(id=ids.NAV, **{"aria-label": t("nav_label", "ja")}, children=[
             *[dcc.Link(t(key, "ja"), href=path, id=f"nav-{module}") for module, path, key, _ in PAGES],
             html.Span(className="spacer"),
+            # Find a region by name (assets/search.js loads the names on first focus, not with every page).
+            html.Div([html.Label(t("search_label", "ja"), htmlFor=ids.NAV_SEARCH, id=f"{ids.NAV_SEARCH}-label",
+                                 className="visually-hidden"),
+                      dcc.Input(id=ids.NAV_SEARCH, type="search", placeholder=t("search_placeholder", "ja"),
+                                autoComplete="off", spellCheck=False, list=ids.NAV_SEARCH_LIST),
+                      html.Span(id=f"{ids.NAV_SEARCH}-status", role="status", className="nav-search-status")],
+                     role="search", className="nav-search-box"),
             html.A(t("switch_lang", "ja"), href="?lang=en", id="nav-lang", hrefLang="en"),
         ]),
         html.Main(dash.page_container, id=ids.PAGE_CONTAINER),

@@ -7,7 +7,9 @@ import io
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 
 from loaders.errors import DataError
@@ -98,6 +100,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not args.id:
             raise DataError("export compare needs an indicator id")
         df = service.comparison(cur, args.id, args.year)
+    elif args.what == "peers":
+        if not args.id:
+            raise DataError("export peers needs a region (code or name, e.g. 08202 or 日立市)")
+        # The same rows as the API's /peers (one function for both).
+        df = service.peers_table(cur, service.resolve_region(cur, args.id), args.kind, args.lang)
+    elif args.what == "profile":
+        if not args.id:
+            raise DataError("export profile needs a municipality (code or name, e.g. 08202 or 日立市)")
+        code = service.resolve_region(cur, args.id, levels=("municipality",))
+        return _write_profile(service.municipal_profile(cur, code, args.lang), args.format, args.output)
     else:  # index
         weights = service.parse_weights(args.weights)
         # The `note` and `study_coverage` columns say on every row how many of the study's six
@@ -109,15 +121,56 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_findings(args: argparse.Namespace) -> int:
-    from loaders.importers import region_resolver
-    from metrics.service import region_findings
+def _plain(v):
+    """A nested document as plain JSON values: numpy/pandas types unwrapped, NaN and NA as null."""
+    import math
 
+    if isinstance(v, pd.DataFrame):
+        return [_plain(r) for r in v.to_dict("records")]
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple | set | pd.Series | np.ndarray):
+        return [_plain(x) for x in list(v)]
+    if isinstance(v, np.generic):
+        v = v.item()
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and not math.isfinite(v)):
+        return None
+    return v if isinstance(v, str | int | float | bool) else str(v)
+
+
+def _write_profile(profile, fmt: str, output: str | None) -> int:
+    """A municipal profile: a table as any export, a nested document as JSON only."""
+    if isinstance(profile, pd.DataFrame):
+        _write_frame(profile, fmt, output)
+        return 0
+    if fmt != "json":
+        raise DataError("a municipal profile is a nested document; export it with --format json")
+    text = json.dumps(_plain(profile), ensure_ascii=False, indent=1, allow_nan=False)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+def cmd_findings(args: argparse.Namespace) -> int:
+    from metrics import service
+
+    cur = _cursor()
     try:
-        code = region_resolver().resolve(args.region, file=None, row=None, column=None, levels=("prefecture",))
+        code = service.resolve_region(cur, args.region)
+    except service.AmbiguousRegion as exc:
+        print(f"chiiki: error: findings: {exc}", file=sys.stderr)
+        for c in exc.candidates:
+            print(f"  {c['code']}  {c['name_ja']}  ({c['prefecture_ja']})", file=sys.stderr)
+        return 2
     except DataError as exc:
         raise DataError(f"findings: {exc}") from None
-    found = region_findings(_cursor(), code)
+    if len(code) == 5:
+        # A municipality's findings are part of its profile (ranks in its prefecture and 類似団体).
+        found = [SimpleNamespace(**f) for f in service.municipal_profile(cur, code, args.lang)["findings"]]
+    else:
+        found = service.region_findings(cur, code)
     if args.format == "text":
         for f in found:
             print(f.text_en if args.lang == "en" else f.text_ja)
@@ -131,17 +184,44 @@ def cmd_findings(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from loaders.importers import run_import
 
-    report = run_import(args.kind, Path(args.file), indicator=args.indicator, mapping=args.mapping,
+    files = [Path(f) for f in args.file]
+    koyo_books = args.kind == "koyo" and files[0].suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    if koyo_books and (len(files) > 1 or _is_koyo_workbook(files[0])):
+        from loaders.importers.koyo import import_workbooks
+
+        print(import_workbooks(files, source=args.source, replace_official=args.replace_official), file=sys.stderr)
+        return 0
+    if len(files) > 1:
+        raise DataError(f"import {args.kind} takes one file; only koyo takes the 年報 and 月報 workbooks together")
+    report = run_import(args.kind, files[0], indicator=args.indicator, mapping=args.mapping,
                         source=args.source, replace_official=args.replace_official)
     print(report, file=sys.stderr)
     return 0
 
 
+def _is_koyo_workbook(path: Path) -> bool:
+    from loaders.importers.koyo import workbook_kind
+
+    return path.is_file() and workbook_kind(path) is not None
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     from loaders.estat_fetch import fetch_and_import
 
+    if args.source_kind == "koyo":
+        from loaders.estat_fetch import fetch_koyo, parse_fiscal_years
+
+        print(fetch_koyo(parse_fiscal_years(args.fy), replace_official=args.replace_official), file=sys.stderr)
+        return 0
+    if args.source_kind == "patents":
+        from loaders.estat_fetch import fetch_patents
+
+        print(fetch_patents(replace_official=args.replace_official), file=sys.stderr)
+        return 0
     if args.source_kind != "estat":
-        raise DataError(f"unknown fetch source {args.source_kind!r}; expected: estat")
+        raise DataError(f"unknown fetch source {args.source_kind!r}; expected: estat, koyo, patents")
+    if not args.table_id:
+        raise DataError("fetch estat needs a table id (e-Stat statsDataId, 10 digits)")
     print(fetch_and_import(args.table_id, indicator=args.indicator, mapping=args.mapping,
                            replace_official=args.replace_official), file=sys.stderr)
     return 0
@@ -240,9 +320,10 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--output", help="file to write instead of stdout")
     i.set_defaults(func=cmd_indicators)
 
-    e = sub.add_parser("export", help="export an indicator, location quotients, a comparison or the index")
-    e.add_argument("what", choices=["indicator", "lq", "compare", "index"])
-    e.add_argument("id", nargs="?", help="indicator id (indicator, compare)")
+    e = sub.add_parser("export", help="export an indicator, location quotients, a comparison, the index, the peers "
+                                      "or the profile of a region")
+    e.add_argument("what", choices=["indicator", "lq", "compare", "index", "peers", "profile"])
+    e.add_argument("id", nargs="?", help="indicator id (indicator, compare); region code or name (peers, profile)")
     e.add_argument("--year", type=int)
     e.add_argument("--level", choices=["prefecture", "municipality"], default="prefecture")
     e.add_argument("--measure", choices=["employees", "establishments", "value_added"], default="employees",
@@ -254,13 +335,17 @@ def parser() -> argparse.ArgumentParser:
                    help="for indicator: show as (default: the value as published)")
     e.add_argument("--indicators", help="for index: comma-separated indicator ids (default: the catalog's)")
     e.add_argument("--weights", help="for index: id=weight,… (default: equal)")
+    e.add_argument("--kind", choices=["ruiji", "distance"],
+                   help="for peers: only the 類似団体 (same type) or only the nearest on the profile (default: both)")
+    e.add_argument("--lang", choices=["ja", "en"], default="ja", help="for peers and profile: language of the text")
     e.add_argument("--format", choices=formats, default="csv")
     e.add_argument("--output", help="file to write instead of stdout")
     e.set_defaults(func=cmd_export)
 
     im = sub.add_parser("import", help="import an official file (estat, koyo, gnt, tidy)")
     im.add_argument("kind", choices=["estat", "koyo", "gnt", "tidy"])
-    im.add_argument("file")
+    im.add_argument("file", nargs="+", help="the file; for koyo the official 年報 第25表(1) and previous March 月報 "
+                                            "第1表 workbooks (any number of fiscal years)")
     im.add_argument("--indicator", help="catalog indicator the e-Stat table maps to")
     im.add_argument("--mapping", help="e-Stat mapping as JSON, e.g. '{\"filters\": {\"cat01\": \"100\"}}'")
     im.add_argument("--source", help="source note stored with the import")
@@ -269,16 +354,20 @@ def parser() -> argparse.ArgumentParser:
                          "(the import log records how many)")
     im.set_defaults(func=cmd_import)
 
-    fi = sub.add_parser("findings", help="written findings for a prefecture")
-    fi.add_argument("region", help="prefecture code or name, e.g. 17 or 石川県")
+    fi = sub.add_parser("findings", help="written findings for a prefecture or municipality",
+                        description="Exit status 2 for an unknown region or a name several municipalities share "
+                                    "(the candidates are listed with their prefectures).")
+    fi.add_argument("region", help="code or name, e.g. 17, 石川県, 08202, 日立市, 東京都府中市")
     fi.add_argument("--lang", choices=["ja", "en"], default="ja")
     fi.add_argument("--format", choices=["text", *formats], default="text")
     fi.add_argument("--output", help="file to write instead of stdout")
     fi.set_defaults(func=cmd_findings)
 
-    f = sub.add_parser("fetch", help="download an e-Stat table with ESTAT_APP_ID and import it")
-    f.add_argument("source_kind", choices=["estat"])
-    f.add_argument("table_id", help="e-Stat statsDataId (10 digits)")
+    f = sub.add_parser("fetch", help="download official tables and import them: estat ID and patents (ESTAT_APP_ID), "
+                                     "koyo (no id needed)")
+    f.add_argument("source_kind", choices=["estat", "koyo", "patents"])
+    f.add_argument("table_id", nargs="?", help="for estat: e-Stat statsDataId (10 digits)")
+    f.add_argument("--fy", help="for koyo: fiscal years, e.g. 2024 or 2022-2024 (default: all recorded)")
     f.add_argument("--indicator", help="catalog indicator the table maps to")
     f.add_argument("--mapping", help="mapping as JSON (filters for the other dimensions)")
     f.add_argument("--replace-official", action="store_true",

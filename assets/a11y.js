@@ -2,15 +2,12 @@
 //
 // Every control on a page sits in a <label for=id> wrapper (layouts/common.control), but a <label> names
 // only native form fields: Dash's radio lists, sliders and dropdown buttons need the name given with
-// aria-labelledby. DataTable's pager buttons are icons with no name, and its sort arrows are spans that
-// Tab never reaches. React sets these elements' attributes once at mount (and again only when a prop
+// aria-labelledby. React sets these elements' attributes once at mount (and again only when a prop
 // changes), so the fixes are applied to new or changed nodes as they appear.
 (function () {
   const WORDS = {
-    ja: {first: "最初のページ", previous: "前のページ", next: "次のページ", last: "最後のページ",
-         page: "ページ番号", sort: "で並べ替え", "Increase value": "値を増やす", "Decrease value": "値を減らす"},
-    en: {first: "First page", previous: "Previous page", next: "Next page", last: "Last page",
-         page: "Page number", sort: "Sort by ", "Increase value": "Increase value", "Decrease value": "Decrease value"},
+    ja: {"Increase value": "値を増やす", "Decrease value": "値を減らす"},
+    en: {"Increase value": "Increase value", "Decrease value": "Decrease value"},
   };
 
   function words() { return WORDS[document.documentElement.lang === "en" ? "en" : "ja"]; }
@@ -71,43 +68,6 @@
     }
   }
 
-  // DataTable takes Tab for moving between its cells, also when focus is on its header or pager, and
-  // keeps focus where it is: from these, Tab moves on through the page as everywhere else.
-  function passTabOn(el) {
-    if (el.dataset.chiikiTab) { return; }
-    el.dataset.chiikiTab = "1";
-    el.addEventListener("keydown", function (ev) { if (ev.key === "Tab") { ev.stopPropagation(); } });
-  }
-
-  function fixTables(root) {
-    const w = words();
-    for (const pager of root.querySelectorAll(".previous-next-container")) {
-      for (const key of ["first", "previous", "next", "last"]) {
-        const b = pager.querySelector("button." + key + "-page");
-        if (b) { setIfDifferent(b, "aria-label", w[key]); }
-      }
-      const current = pager.querySelector("input.current-page");
-      if (current) { setIfDifferent(current, "aria-label", w.page); }
-      passTabOn(pager);
-    }
-    // A sort arrow becomes a button: focusable, named after its column, and pressed with Enter or Space.
-    for (const sort of root.querySelectorAll(".column-header--sort")) {
-      const th = sort.closest("th");
-      const nameEl = th && th.querySelector(".column-header-name");
-      const name = nameEl ? nameEl.textContent.trim() : "";
-      setIfDifferent(sort, "role", "button");
-      setIfDifferent(sort, "tabindex", "0");
-      setIfDifferent(sort, "aria-label", w === WORDS.en ? w.sort + name : name + w.sort);
-      if (!sort.dataset.chiikiKeys) {
-        sort.dataset.chiikiKeys = "1";
-        sort.addEventListener("keydown", function (ev) {
-          if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); sort.click(); }
-        });
-        passTabOn(sort);
-      }
-    }
-  }
-
   // dcc.Input's number steppers name themselves in English; Japanese pages say it in Japanese.
   function translateSteppers(root) {
     const w = words();
@@ -124,7 +84,6 @@
     queued = false;
     nameControls(document);
     nameLooseSliders(document);
-    fixTables(document);
     translateSteppers(document);
   }
 

@@ -34,6 +34,16 @@ def profile_requests(port: int) -> list[bytes]:
                     ["_pages_location.search"]) for r in PROFILE_REGIONS]
 
 
+# The municipal profile (カルテ): a city (日立市), a town (茨城町), a village (美浦村).
+MUNICIPAL_PROFILE_REGIONS = ["08202", "08302", "08442"]
+
+
+def municipal_profile_requests(port: int) -> list[bytes]:
+    dep = find_callback(dependencies(port), "_pages_content.children")
+    return [payload(dep, {"_pages_location.pathname": "/profile", "_pages_location.search": f"?region={r}"}, {},
+                    ["_pages_location.search"]) for r in MUNICIPAL_PROFILE_REGIONS]
+
+
 def compare_requests(port: int) -> list[bytes]:
     dep = find_callback(dependencies(port), "compare-bars.figure")
     return [payload(dep, {"compare-regions.value": regions, "compare-indicator.value": ind,
@@ -41,6 +51,20 @@ def compare_requests(port: int) -> list[bytes]:
                           "compare-y.value": "value_added_per_employee"},
                     {"app-lang.data": "ja"}, ["compare-indicator.value"])
             for regions, ind in itertools.product(COMPARE_SETS, ("univ_students_per_1000", "aging_rate"))]
+
+
+# Municipalities compared (issue 13): a city with its prefecture, 類似団体 median and Japan; two 府中市 side by side.
+MUNICIPAL_COMPARE_SETS = [["08202", "08", "peer-08202", "00"], ["13206", "34208", "13", "34"],
+                          ["01100", "14100", "peer-01100", "00"]]
+
+
+def municipal_compare_requests(port: int) -> list[bytes]:
+    dep = find_callback(dependencies(port), "compare-bars.figure")
+    return [payload(dep, {"compare-regions.value": regions, "compare-indicator.value": ind,
+                          "compare-x.value": "professional_employee_share",
+                          "compare-y.value": "value_added_per_employee"},
+                    {"app-lang.data": "ja"}, ["compare-regions.value"])
+            for regions, ind in itertools.product(MUNICIPAL_COMPARE_SETS, ("aging_rate", "A1303", "D2203"))]
 
 
 def baseline_requests(port: int, level: str) -> list[bytes]:

@@ -24,6 +24,7 @@ from callbacks import api_spec as spec
 from loaders import query
 from loaders.errors import DataError
 from loaders.store import get_store
+from metrics import peers as peer_profile
 from metrics import service
 
 MAX_AGE = 300   # seconds; figures only change with an import, and the ETag catches that
@@ -218,14 +219,39 @@ def index(params: dict[str, str], _path: dict) -> tuple[pd.DataFrame, dict]:
 
 
 def findings(params: dict[str, str], _path: dict) -> tuple[pd.DataFrame, dict]:
-    frame = service.cached_findings_table(params["region"], params.get("lang", "ja"))
+    region, lang = params["region"], params.get("lang", "ja")
+    if len(region) == 5:
+        frame = service.municipal_findings_table(get_store().cursor(), region, lang)
+    else:
+        frame = service.cached_findings_table(region, lang)
     return frame, {"source": "chiiki findings from the catalog's sources; each finding names its year and source",
                    "credit": "see each finding"}
 
 
+def peers(params: dict[str, str], _path: dict) -> tuple[pd.DataFrame, dict]:
+    frame = service.peers_table(get_store().cursor(), params["region"], params.get("kind"), params.get("lang", "ja"))
+    meta = {"source": "類似団体: 総務省「類似団体別市町村財政指数表」の類型, classified from the 2020 census "
+                      "(SSDSE-A); distance: RMS of z-score differences over a standardised profile of the "
+                      "bundled figures",
+            "credit": SSDSE_CREDIT}
+    if len(params["region"]) == 5:
+        # What the municipal distance is made of, and the year of each input.
+        meta["profile"] = {f.id: f.name_en for f in peer_profile.MUNICIPAL_FEATURES}
+        meta["input_years"] = service.cached_municipal_peer_profile()[1]
+    return frame, meta
+
+
+def profile(params: dict[str, str], _path: dict) -> tuple[pd.DataFrame, dict]:
+    doc = service.municipal_profile(get_store().cursor(), params["region"], params.get("lang", "ja"))
+    return pd.DataFrame([doc]), {"source": "the bundled municipal figures; every number names its unit, year and "
+                                           "dataset", "credit": SSDSE_CREDIT}
+
+
+SSDSE_CREDIT = "独立行政法人統計センター「教育用標準データセット（SSDSE）」を加工して作成"
+
 HANDLERS: dict[str, Callable] = {"/indicators": indicators, "/indicators/{id}": indicator, "/regions": regions,
                                  "/values": values, "/lq": lq, "/compare": compare, "/index": index,
-                                 "/findings": findings}
+                                 "/findings": findings, "/peers": peers, "/profile": profile}
 
 
 def _handle(path: str, **path_params) -> Response:

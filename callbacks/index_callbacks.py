@@ -28,7 +28,8 @@ def candidates() -> list[str]:
 
 def defaults() -> list[str]:
     cat = st.catalog()
-    return sorted(cat.loc[cat["in_index"] & (cat["status"] == "loaded"), "id"])
+    loaded = set(cat.loc[cat["status"] == "loaded", "id"])
+    return index.default_indicators(sorted(set(cat.loc[cat["in_index"], "id"]) & loaded), loaded, study.STANDS_FOR)
 
 
 def parse(params: dict) -> st.State:
@@ -89,7 +90,8 @@ def _build(version: tuple, inds: tuple, weights: tuple, lang: str) -> dict:
     chosen, w, result, years, error = compute(state)
     nm = names(lang)
     inm = ind_names(lang)
-    coverage = result.coverage if result is not None else index.coverage(chosen, study.STUDY_IDS, study.PROXY_IDS)
+    coverage = result.coverage if result is not None else index.coverage(chosen, study.STUDY_IDS, study.PROXY_IDS,
+                                                                         study.STANDS_FOR)
     out = {"chosen": chosen, "weights": w, "map": {"data": [], "layout": {}}, "band": {"data": [], "layout": {}},
            "rows": [], "notes": [], "message": error, "result": result, "years": years,
            "title": index_page.page_title(coverage, lang), "about": index_page.about(coverage, inm, lang)}

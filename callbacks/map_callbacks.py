@@ -144,7 +144,8 @@ def _build(version: tuple, key: tuple) -> dict:
     out.update(view=view, source=[map_page.source_line(row, lang), " · ", api_link("/values", api_query, lang)],
                figure=map_page.map_figure(view, lang=lang, level=v["level"], edges=edges, palette=v["pal"],
                                           centre=centre, notice=out["empty"] and out["empty"]["text"]),
-               ranking=map_page.ranking_figure(view, lang=lang, level=v["level"], highlight=v["region"] or None),
+               ranking=map_page.ranking_figure(view, lang=lang, level=v["level"], highlight=v["region"] or None,
+                                              prefecture=v["pref"] or None),
                rows=map_page.table_rows(view, lang))
     return out
 
@@ -410,12 +411,13 @@ def register(app: Dash) -> None:
     def _side(*args):
         return update_side(*args)
 
-    # A click opens the region's profile (a municipality opens its prefecture's).
+    # A click opens the clicked region's own profile: a prefecture's (2 digits) or a municipality's (5 digits).
     app.clientside_callback(
         """function(click, lang) {
             const p = click && click.points && click.points[0];
-            if (!p || !p.location) { return window.dash_clientside.no_update; }
-            const href = '/profile?region=' + String(p.location).slice(0, 2) + (lang === 'en' ? '&lang=en' : '');
+            const code = p && p.location ? String(p.location) : '';
+            if (!/^([0-9]{2}|[0-9]{5})$/.test(code)) { return window.dash_clientside.no_update; }
+            const href = '/profile?region=' + code + (lang === 'en' ? '&lang=en' : '');
             window.location.assign(href);
             return href;
         }""",

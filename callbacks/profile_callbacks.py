@@ -27,12 +27,76 @@ def series_choices() -> list[str]:
     return sorted(cat.loc[many & (cat["kind"] != "lq"), "id"])
 
 
+def region_codes() -> tuple[str, ...]:
+    """Prefecture codes and every municipality's 5-digit code: what ``region=`` accepts."""
+    return _region_codes(get_store().version)
+
+
+@lru_cache(maxsize=4)
+def _region_codes(version: tuple) -> tuple[str, ...]:
+    # The regions table, not the profile's tables: a prefecture page must not pay for every municipality.
+    return (*PREFS, *service.region_table(get_store().cursor(), "municipality")["code"])
+
+
 def parse(params: dict) -> st.State:
-    return st.parse(params, {"region": (st.choice(PREFS), "13"), "series": (st.choice(series_choices()), "A1101")})
+    return st.parse(params, {"region": (st.choice(region_codes()), "13"),
+                             "series": (st.choice(series_choices()), "A1101")})
+
+
+def is_municipality(region: str) -> bool:
+    return isinstance(region, str) and len(region) == 5 and region.isdigit()
+
+
+def region_options(lang: str) -> list[dict]:
+    """The picker's options: each prefecture followed by its municipalities (memoised per data version)."""
+    return _region_options(get_store().version, lang)
+
+
+SEARCH_LIMIT = 60
+
+
+def initial_options(region: str, lang: str) -> list[dict]:
+    """What the picker starts with: the 47 prefectures and the municipalities of the region's prefecture.
+
+    The other 1,700 municipalities come by search (:func:`search_options`): sending every option with
+    each page tripled the profile's response (9 → 28 KB gzipped) and its serialisation time.
+    """
+    return _initial_options(get_store().version, region[:2], lang)
+
+
+@lru_cache(maxsize=128)
+def _initial_options(version: tuple, pref: str, lang: str) -> list[dict]:
+    return [o for o in region_options(lang) if len(o["value"]) == 2 or o["value"][:2] == pref]
+
+
+def search_options(search: str | None, value: str | None, lang: str) -> list[dict]:
+    """Options whose label contains ``search`` (case-insensitive; the prefecture's name finds all its
+    municipalities), at most :data:`SEARCH_LIMIT`, always with the chosen region's own option."""
+    # A request may carry anything as the search text or the value: only text is a search.
+    value = value if isinstance(value, str) else None
+    if not isinstance(search, str) or not search.strip():
+        return initial_options(value or DEFAULTS["region"], lang)
+    needle = search.strip().casefold()[:100]
+    found = [o for o in region_options(lang) if needle in o["label"].casefold()][:SEARCH_LIMIT]
+    if value and all(o["value"] != value for o in found):
+        found += [o for o in region_options(lang) if o["value"] == value]
+    return found
+
+
+@lru_cache(maxsize=8)
+def _region_options(version: tuple, lang: str) -> list[dict]:
+    cur = get_store().cursor()
+    nm = names(lang)
+    munis = service.region_table(cur, "municipality")
+    name_col = munis["name_en"].where(munis["name_en"].notna() & (munis["name_en"] != ""), munis["name_ja"]) \
+        if lang == "en" else munis["name_ja"]
+    return profile_page.region_options([(c, nm[c]) for c in PREFS],
+                                       list(zip(munis["code"], name_col, munis["prefecture_code"], strict=True)),
+                                       lang)
 
 
 def names(lang: str) -> dict[str, str]:
-    return service.region_names(get_store().cursor(), lang)
+    return service._cached_region_names(lang)
 
 
 def headline_cards(region: str) -> list[dict]:
@@ -56,7 +120,9 @@ def deviation_table(region: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=64)
 def _deviation(version: tuple, region: str) -> pd.DataFrame:
-    dev = service.profile_deviation(get_store().cursor(), region, service.PROFILE_DEFAULT)
+    # All 47 at once, memoised: a prefecture new to this worker costs a filter, not ten catalog reads.
+    dev = service.cached_profile_deviations(tuple(service.PROFILE_DEFAULT))
+    dev = dev[dev["region_code"] == region].drop(columns="region_code").reset_index(drop=True)
     # How each indicator's block/group value was formed, so a plain mean is marked where it is shown.
     catalog = st.catalog().set_index("id")
     return dev.assign(aggregation=dev["indicator_id"].map(catalog["aggregation"]),
@@ -74,6 +140,9 @@ def series_figure(indicator: str, region: str, lang: str) -> dict:
 
 def page_layout(**params):
     state = parse(params)
+    if is_municipality(state["region"]):
+        return _municipal_page(get_store().version, state["region"], state["lang"], state["present"],
+                               tuple(state.notices))
     return _page(get_store().version, state["region"], state["series"], state["lang"], state["present"],
                  tuple(state.notices))
 
@@ -88,12 +157,12 @@ def _page(version: tuple, region: str, series: str, lang: str, present: bool, no
     labels = {"nation": nm["00"], "block": nm[block], "group": nm["non-metro" if metro == "non-metro" else "metro-all"]}
     lq_rows = service.cached_lq_table("employees", None)
     lq_rows = lq_rows[lq_rows["region_code"] == region]
-    peers = service.cached_peers(region, None, 5)
+    peers = service.cached_region_peers(region, 5)
     cat = st.catalog().set_index("id")
     ind_names = (cat["name_en"] if lang == "en" else cat["name_ja"]).to_dict()
     return profile_page.layout(
         state, query=st.encode(state.values, ["region", "series", "lang", "present"], DEFAULTS),
-        prefectures=[{"label": nm[c], "value": c} for c in PREFS], region_name=nm[region],
+        prefectures=initial_options(region, lang), region_name=nm[region],
         cards=profile_page.headline(headline_cards(region), lang),
         found=profile_page.findings_list(service.cached_findings(region), lang),
         deviation=profile_page.deviation_figure(deviation_table(region), nm[region], lang, labels),
@@ -103,6 +172,38 @@ def _page(version: tuple, region: str, series: str, lang: str, present: bool, no
         series_options=[{"label": ind_names.get(i, i), "value": i} for i in series_choices()],
         series=series_figure(state["series"], region, lang),
         peers=profile_page.peers_table(peers, nm, ind_names, lang))
+
+
+@lru_cache(maxsize=128)
+def _municipal_page(version: tuple, region: str, lang: str, present: bool, notices: tuple):
+    state = st.State({"region": region, "series": DEFAULTS["series"], "lang": lang, "present": present},
+                     list(notices))
+    profile = service.cached_municipal_profile(region, lang)
+    return profile_page.municipal_layout(
+        state, query=st.encode(state.values, ["region", "lang", "present"], DEFAULTS),
+        options=initial_options(region, lang),
+        profile=profile, bubble=profile_page.muni_bubble(profile, lang, lq.LQ_STRENGTH, lq.MIN_SHARE))
+
+
+def municipal_export(region: str, lang: str, fmt: str):
+    """The municipal profile's tables (headline, finance, population, industries, changes) as CSV or Excel."""
+    p = service.cached_municipal_profile(region, lang)
+    flat = [{"id": f["id"], "name": f["name"], "value": f["value"], "unit": f["unit"], "year": f["year"],
+             "dataset": f["dataset"], "rank_prefecture": f["rank_prefecture"]["rank"],
+             "n_prefecture": f["rank_prefecture"]["n"], "rank_nation": f["rank_nation"]["rank"],
+             "n_nation": f["rank_nation"]["n"], "rank_peer": f["rank_peer"]["rank"], "n_peer": f["rank_peer"]["n"],
+             "peer_median": f["peer_median"]["value"], "direction": f["direction"]}
+            for f in [*p["headline"], *p["finance"]]]
+    sheets = {"figures": pd.DataFrame(flat), "population": pd.DataFrame(p["population"]["rows"]),
+              "industries": pd.DataFrame(p["industry"]["rows"]), "changes": pd.DataFrame(p["changes"])}
+    name = f"chiiki_profile_{region}"
+    if fmt == "csv":
+        return dcc.send_string("\n".join(df.to_csv(index=False) for df in sheets.values()), f"{name}.csv")
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf) as xl:
+        for sheet, df in sheets.items():
+            df.to_excel(xl, sheet_name=sheet, index=False)
+    return dcc.send_bytes(buf.getvalue(), f"{name}.xlsx")
 
 
 def export_data(region: str, lang: str, fmt: str):
@@ -128,6 +229,11 @@ def register(app: Dash) -> None:
         Output("profile-goto", "href"), Input(ids.PROFILE_REGION, "value"), State(ids.LANG, "data"),
         prevent_initial_call=True)
 
+    @app.callback(Output(ids.PROFILE_REGION, "options"), Input(ids.PROFILE_REGION, "search_value"),
+                  State(ids.PROFILE_REGION, "value"), State(ids.LANG, "data"), prevent_initial_call=True)
+    def _search(search, value, lang):
+        return search_options(search, value, "en" if lang == "en" else "ja")
+
     @app.callback(Output(ids.PROFILE_SERIES, "figure"), Output(ids.URL_QUERY, "data", allow_duplicate=True),
                   Input(ids.PROFILE_SERIES_INDICATOR, "value"), State(ids.PROFILE_REGION, "value"),
                   State(ids.LANG, "data"), prevent_initial_call=True)
@@ -144,7 +250,18 @@ def register(app: Dash) -> None:
             return no_update
         return export_data(region, lang, export_format(ids.PROFILE_EXPORT))
 
+    @app.callback(Output(f"{ids.PROFILE_MUNI_EXPORT}-download", "data"),
+                  Input(f"{ids.PROFILE_MUNI_EXPORT}-csv", "n_clicks"),
+                  Input(f"{ids.PROFILE_MUNI_EXPORT}-xlsx", "n_clicks"), State(ids.PROFILE_REGION, "value"),
+                  State(ids.LANG, "data"), prevent_initial_call=True)
+    def _muni_export(_c, _x, region, lang):
+        if not is_municipality(region) or region not in region_codes():
+            return no_update
+        return municipal_export(region, lang, export_format(ids.PROFILE_MUNI_EXPORT))
+
     register_image_export(app, ids.PROFILE_EXPORT, "profile-deviation", "chiiki-profile", ids.PROFILE_IMAGE_DONE)
+    register_image_export(app, ids.PROFILE_MUNI_EXPORT, ids.PROFILE_BUBBLE, "chiiki-industries",
+                          ids.PROFILE_MUNI_IMAGE_DONE)
     app.clientside_callback("function(n) { if (n) { window.print(); } return ''; }",
                             Output(ids.PROFILE_PRINT, "title"), Input(ids.PROFILE_PRINT, "n_clicks"),
                             prevent_initial_call=True)

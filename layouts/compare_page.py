@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from layouts import figures, ids
-from layouts.common import control, export_bar, graph, notice, url_state
+from layouts.common import control, data_table, export_bar, graph, notice, url_state
 from layouts.i18n import t
 from layouts.industry_page import MEASURES, UNITS, count_text
 from layouts.industry_page import source as industry_source
-from layouts.numbers import TABLE_FORMAT
 
 GROUP_LEVELS = ("block", "metro")
 
@@ -120,6 +119,20 @@ def lq_columns(measure: str, lang: str) -> list[dict]:
             {"id": "share", "name": t("compare_lq_share", lang), "type": "numeric"}]
 
 
+def lq_table(rows: list[dict], measure: str, lang: str) -> html.Div:
+    """The LQ chart as a plain table; LQs to three decimals as in the export."""
+    cols = lq_columns(measure, lang)
+    shown = [{**r, "lq": "—" if r.get("lq") is None else f"{r['lq']:.3f}"} for r in rows]
+    return data_table(shown, [(c["id"], c["name"], c.get("type") == "numeric" and c["id"] != "lq") for c in cols],
+                      caption=t("compare_lq_head", lang), lang=lang)
+
+
+def values_table(rows: list[dict], lang: str) -> html.Div:
+    """The bars as a plain table."""
+    return data_table(rows, [("region", t("region", lang), False), ("value", t("value", lang), True)],
+                      caption=t("nav_compare", lang), lang=lang)
+
+
 def lq_section(state, *, years: list[int], industries: list[dict], figure: dict, rows: list[dict],
                note) -> html.Section:
     """Location quotients of the chosen prefectures: its own measure, year and industry, chart, table, export."""
@@ -141,9 +154,7 @@ def lq_section(state, *, years: list[int], industries: list[dict], figure: dict,
         ], className="controls"),
         image_buttons(ids.COMPARE_LQ_EXPORT, lang, t("compare_export_lq", lang), data=True),
         html.Div([graph(ids.COMPARE_LQ_BARS, figure, filename="chiiki-compare-lq", label=t("compare_lq_head", lang)),
-                  dash_table.DataTable(id=ids.COMPARE_LQ_TABLE, data=rows, sort_action="native",
-                                       columns=lq_columns(measure, lang), style_table={"overflowX": "auto"},
-                                       style_cell={"textAlign": "left", "fontFamily": "inherit"})],
+                  html.Div(lq_table(rows, measure, lang), id=ids.COMPARE_LQ_TABLE)],
                  className="grid-2"),
         html.P(note, id=ids.COMPARE_LQ_NOTE, className="source"),
         html.Span(id=ids.COMPARE_LQ_IMAGE_DONE, className="visually-hidden"),
@@ -151,22 +162,34 @@ def lq_section(state, *, years: list[int], industries: list[dict], figure: dict,
 
 
 def layout(state, *, query: str, region_options: list[dict], indicator_options: list[dict], bars: dict,
-           scatter: dict, series: dict, rows: list[dict], message, lq: html.Section | None = None) -> html.Div:
+           scatter: dict, series: dict, rows: list[dict], message, lq: html.Section | None = None,
+           xy_options: list[dict] | None = None, muni_options: list[dict] | None = None,
+           muni: str | None = None) -> html.Div:
     lang = state["lang"]
+    xy_options = indicator_options if xy_options is None else xy_options
     return html.Div([
         url_state(query, lang),
         html.H1(t("nav_compare", lang)),
         notice(state.notices, lang, ids.COMPARE_NOTICE),
         html.Div([
             control(t("regions", lang), dcc.Dropdown(id=ids.COMPARE_REGIONS, options=region_options,
-                                                     value=state["regions"], multi=True), ids.COMPARE_REGIONS),
+                                                     value=state["regions"], multi=True,
+                                                     placeholder=t("compare_regions_hint", lang)),
+                    ids.COMPARE_REGIONS),
             control(t("indicator", lang), dcc.Dropdown(id=ids.COMPARE_INDICATOR, options=indicator_options,
                                                        value=state["ind"], clearable=False), ids.COMPARE_INDICATOR),
-            control(t("x_indicator", lang), dcc.Dropdown(id=ids.COMPARE_X, options=indicator_options,
+            control(t("x_indicator", lang), dcc.Dropdown(id=ids.COMPARE_X, options=xy_options,
                                                          value=state["x"], clearable=False), ids.COMPARE_X),
-            control(t("y_indicator", lang), dcc.Dropdown(id=ids.COMPARE_Y, options=indicator_options,
+            control(t("y_indicator", lang), dcc.Dropdown(id=ids.COMPARE_Y, options=xy_options,
                                                          value=state["y"], clearable=False), ids.COMPARE_Y),
         ], className="controls"),
+        # One click: a municipality beside its prefecture, its 類似団体 median and Japan.
+        html.Div([
+            control(t("compare_muni", lang), dcc.Dropdown(id=ids.COMPARE_MUNI, options=muni_options or [],
+                                                          value=muni, placeholder=t("compare_muni_hint", lang)),
+                    ids.COMPARE_MUNI),
+            html.Button(t("compare_muni_go", lang), id=ids.COMPARE_MUNI_GO, className="btn", n_clicks=0),
+        ], className="controls compare-muni"),
         html.Div(message, id="compare-message"),
         html.P(api_links(state["ind"], lang), id=ids.COMPARE_API, className="source"),
         export_bar(ids.COMPARE_EXPORT, lang),
@@ -174,11 +197,7 @@ def layout(state, *, query: str, region_options: list[dict], indicator_options: 
                   html.Div([image_buttons(ids.COMPARE_SERIES_EXPORT, lang, t("compare_export_series", lang)),
                             graph(ids.COMPARE_SERIES, series, filename="chiiki-compare-series")])],
                  className="grid-2"),
-        dash_table.DataTable(id=ids.COMPARE_TABLE, data=rows, sort_action="native",
-                             columns=[{"id": "region", "name": t("region", lang)},
-                                      {"id": "value", "name": t("value", lang), "type": "numeric",
-                                       "format": {"specifier": TABLE_FORMAT}}],
-                             style_cell={"textAlign": "left", "fontFamily": "inherit"}),
+        html.Div(values_table(rows, lang), id=ids.COMPARE_TABLE),
         image_buttons(ids.COMPARE_SCATTER_EXPORT, lang, t("compare_export_scatter", lang)),
         graph(ids.COMPARE_SCATTER, scatter, filename="chiiki-scatter"),
         html.Span(id=ids.COMPARE_IMAGE_DONE, className="visually-hidden"),

@@ -80,6 +80,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart_data": ("グラフのデータ（表）", "Chart data (table)"),
     "chart_item": ("項目", "Item"),
     "chart_value": ("値", "Value"),
+    "strength": ("強み", "Strength"),
+    # Industry page: LQ change between the two economic censuses.
+    "lq_change_head": ("特化係数の変化（{y0}→{y1}年）: {industry}",
+                       "Change in location quotient ({y0}→{y1}): {industry}"),
+    "lq_change_caveat": ("{y0}年と{y1}年の経済センサス‐活動調査の比較です。調査の範囲や産業分類の適用が"
+                         "両年で同じとは限らないため、変化は目安として読んでください（各回の「利用上の注意」参照）。"
+                         "市区町村の産業データは{y1}年のみのため、変化は都道府県だけです。",
+                         "Compares the {y0} and {y1} Economic Census for Business Activity. Coverage and the way the "
+                         "industry classification is applied may differ between the two, so read the change as an "
+                         "indication (see each census's notes on use). Municipal industry data is {y1} only, so the "
+                         "change is for prefectures."),
+    "lq_from": ("特化係数 {y}年", "LQ {y}"),
+    "lq_to": ("特化係数 {y}年", "LQ {y}"),
+    "lq_diff": ("変化（差）", "Change"),
+    "count_to": ("{measure} {y}年", "{measure} {y}"),
+    "growth_pct": ("増減率（%）", "Growth (%)"),
+    "lq_change_none": ("経済センサス2回分の変化は、従業者数と事業所数の特化係数について示します。",
+                       "The change between two economic censuses is shown for employees and establishments."),
     # Tables shown a page at a time (layouts/common.data_table).
     "table_rows": ("{total:,}件中 {first:,}〜{last:,}件", "Rows {first:,}–{last:,} of {total:,}"),
     "table_prev": ("← 前へ", "← Previous"),
@@ -101,6 +119,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "industries": ("産業の特化（従業者）", "Industry specialisation (employees)"),
     "timeseries": ("推移", "Over time"),
     "peers": ("似ている都道府県", "Similar prefectures"),
+
+    # Municipal profile (市区町村カルテ, issue 13).
+    "pick_region": ("都道府県・市区町村を選ぶ（名前で検索）", "Choose a prefecture or municipality (type to search)"),
+    "muni_whole_prefecture": ("（県全体）", " (whole prefecture)"),
+    "muni_peer_type": ("類似団体", "Peer group (MIC's type of similar municipalities)"),
+    "muni_peer_reason": ("分類の理由", "Why this type"),
+    "muni_compare_peers": ("類似団体と比べる（{n}団体）", "Compare with {n} peer municipalities"),
+    "muni_no_peer": ("この市区町村は類似団体に分類されていません。", "This municipality has no peer type."),
+    "muni_population": ("人口構成", "Population structure"),
+    "muni_industry": ("産業構造（特化係数）", "Industry structure (location quotients)"),
+    "muni_finance": ("財政（類似団体との比較）", "Finance against peer municipalities"),
+    "muni_changes": ("2時点の変化（データに2年分ある指標）", "Change between two years (indicators with two years)"),
+    "muni_rank_pref": ("県内", "In prefecture"),
+    "muni_rank_nation": ("全国", "In Japan"),
+    "muni_rank_peer": ("類似団体", "Among peers"),
+    "muni_peer_median": ("類似団体の中央値", "Peer median"),
+    "muni_group": ("年齢", "Age"),
+    "muni_count": ("人数", "Persons"),
+    "muni_share": ("割合（%）", "Share (%)"),
+    "muni_pref_share": ("県（%）", "Prefecture (%)"),
+    "muni_nation_share": ("全国（%）", "Japan (%)"),
+    "muni_industry_col": ("産業", "Industry"),
+    "muni_employees": ("従業者数", "Employees"),
+    "muni_establishments": ("事業所数", "Establishments"),
+    "muni_lq_nation": ("特化係数（全国=1）", "LQ (Japan = 1)"),
+    "muni_lq_pref": ("特化係数（県=1）", "LQ (prefecture = 1)"),
+    "muni_strength": ("強み", "Strength"),
+    "muni_from": ("前年", "From"),
+    "muni_to": ("後年", "To"),
+    "muni_change": ("増減", "Change"),
+    "muni_rule": ("強み（★）: 特化係数 1.2 以上、域内シェア 1% 以上、従業者 100 人以上（事業所は 10 以上）。",
+                  "Strength (★): LQ ≥ 1.2, at least 1% of the total and at least 100 employees (10 establishments)."),
     "similar_on": ("似ている点", "Similar on"),
     "different_on": ("違う点", "Different on"),
     "regions": ("地域（複数選択）", "Regions (choose several)"),
@@ -207,6 +257,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "api_param:id=weight pairs, e.g. a=2,b=1": ("`指標ID=重み` の組（例: `a=2,b=1`）",
                                                 "`id=weight` pairs, e.g. `a=2,b=1`"),
     "api_param:prefecture code 01–47": ("都道府県コード 01〜47", "prefecture code 01–47"),
+    "api_param:municipality code (5 digits, e.g. 08202)": ("市区町村コード（5桁、例: `08202`）",
+                                                           "municipality code (5 digits, e.g. `08202`)"),
+    "api_param:prefecture code 01–47 or municipality code (5 digits, e.g. 08202)": (
+        "都道府県コード 01〜47 または市区町村コード（5桁、例: `08202`）",
+        "prefecture code 01–47 or municipality code (5 digits, e.g. `08202`)"),
+    "api_param:municipality code (5 digits, e.g. 08202) or prefecture code 01–47 (distance peers only)": (
+        "市区町村コード（5桁、例: `08202`）、または都道府県コード 01〜47（距離による近い地域のみ）",
+        "municipality code (5 digits, e.g. `08202`) or prefecture code 01–47 (distance peers only)"),
+    "api_param:ruiji (MIC peer type only) or distance (nearest on the profile only); omitted = both": (
+        "`ruiji`（類似団体のみ）または `distance`（指標の組み合わせで近い地域のみ）。省略時は両方",
+        "`ruiji` (MIC peer type only) or `distance` (nearest on the profile only); omitted = both"),
     "api_param:ja (default) or en": ("`ja`（日本語、既定）または `en`（英語）", "`ja` (default) or `en`"),
     "api_intro": ("ダッシュボードに表示するすべての数値を、出典とクレジット付きで HTTP から取得できます"
                   "（読み取り専用・登録不要）。2025年3月に終了した RESAS API の代わりに使えます。",
@@ -255,6 +316,40 @@ STRINGS: dict[str, tuple[str, str]] = {
     "compare_export_scatter": ("散布図を書き出し", "Export the scatter"),
     "compare_export_series": ("推移を書き出し", "Export the time series"),
     "compare_export_lq": ("特化係数を書き出し", "Export the location quotients"),
+
+    # Municipalities compared, clicked on the map and searched by name from the nav (issue 13).
+    "compare_muni": ("市区町村を県・類似団体・全国と比べる",
+                     "Compare a municipality with its prefecture, peers and Japan"),
+    "compare_muni_go": ("比べる", "Compare"),
+    "compare_muni_hint": ("市区町村名を入力", "Type a municipality's name"),
+    "compare_regions_hint": ("都道府県・地域・市区町村名を入力", "Prefectures, groups or municipalities by name"),
+    "compare_peer_median": ("類似団体（{type}）中央値", "Peer median ({type})"),
+    "compare_peer_n": ("類似団体（{type}）中央値 n={n}", "Peer median ({type}), n={n}"),
+    "compare_peer_about": ("類似団体中央値は、同じ類似団体（総務省の類型）に属する市区町村の値の中央値です"
+                           "（値のない団体は除き、数えた団体数を名前に添えます）。",
+                           "A peer median is the median of the values of the municipalities of the same peer type "
+                           "(the grouping of the Ministry of Internal Affairs and Communications), leaving out those "
+                           "without a value; n is how many were counted."),
+    "compare_too_many": ("{n}市区町村（類似団体中央値を含む）が指定されました。比べられるのは{max}までです。"
+                         "最初の{max}を表示します。",
+                         "{n} municipalities (peer medians included) were given; up to {max} can be compared. "
+                         "The first {max} are shown."),
+    "compare_too_many_regions": ("{n}地域が指定されました。比べられるのは{max}地域までです。"
+                                 "最初の{max}地域を表示します。",
+                                 "{n} regions were given; up to {max} can be compared. The first {max} are shown."),
+    "compare_no_muni_data": ("{names}: この指標には市区町村のデータがありません。",
+                             "{names}: this indicator has no municipal data."),
+    "compare_no_pref_data": ("{names}: この指標は市区町村の値だけで、都道府県・地域の値はありません。",
+                             "{names}: this indicator has municipal values only, none for prefectures or groups."),
+    "compare_year_note": ("{year}年の値で比べています（市区町村の値がある年）。",
+                          "Compared at {year}, a year with municipal values."),
+    "compare_lq_munis": ("市区町村の特化係数は{year}年だけです。",
+                         "Municipal location quotients exist for {year} only."),
+    "search_label": ("地域を名前で探す", "Find a region by name"),
+    "search_placeholder": ("例: 日立市、府中", "e.g. Tokyo, or a municipality"),
+    "search_go": ("開く", "Open"),
+    "search_none": ("該当する地域がありません", "No region matches"),
+    "search_many": ("候補が複数あります。一覧から選んでください", "Several regions match; choose one from the list"),
 }
 
 
@@ -280,6 +375,7 @@ def name(row: dict, lang: str, base: str = "name") -> str:
 
 BROWSER_KEYS = ("chart_data", "chart_item", "chart_value", "copy_link", "link_copied", "copy_failed", "tour_views",
                 "tour_builtin", "tour_up", "tour_down", "tour_remove", "tour_clear",
+                "search_none", "search_many", "search_label", "search_placeholder",  # nav search, issue 13
                 *(f"nav_{p}" for p in ("start", "map", "profile", "compare", "industry", "index", "data", "api")))
 
 

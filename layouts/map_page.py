@@ -131,12 +131,16 @@ def empty_notice(text: str, note: str | None, link_text: str | None, href: str |
                     className="notice map-empty", role="status")
 
 
-def ranking_figure(view, *, lang: str, level: str, highlight: str | None, limit: int = 60) -> dict:
-    tab = view.table.sort_values("rank").head(limit) if level == "municipality" else view.table
+def ranking_figure(view, *, lang: str, level: str, highlight: str | None, limit: int = 60,
+                   prefecture: str | None = None) -> dict:
+    """Bars of every prefecture; of the top ``limit`` municipalities of Japan, or of every municipality of one
+    prefecture when the map is limited to it (Hokkaido's 179 are a long chart, but none is left out)."""
+    top = level == "municipality" and not prefecture
+    tab = view.table.sort_values("rank").head(limit) if top else view.table
     unit = view.unit_en if lang == "en" else view.unit_ja
     names = [n if lang != "en" or not isinstance(e, str) else e
              for n, e in zip(tab["name_ja"], tab["name_en"], strict=True)]
-    head = t("ranking", lang) + (f" (top {limit})" if level == "municipality" else "")
+    head = t("ranking", lang) + (f" (top {limit})" if top else "")
     ref, ref_label = reference(view, level, lang)
     return figures.ranking_bar(names=names, values=tab["value"].tolist(), unit=unit,
                                title=f"{head}: {title(view.meta, unit, view.year, lang, level)}",

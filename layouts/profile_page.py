@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from layouts import figures, ids
 from layouts.api_page import api_link
-from layouts.common import control, export_bar, graph, notice, url_state
+from layouts.common import control, data_table, export_bar, graph, notice, url_state
 from layouts.i18n import t
 from layouts.industry_page import strength_rule
+from layouts.numbers import scaled
 
 
 def _fmt(v) -> str:
@@ -84,12 +85,12 @@ def deviation_rows(dev: pd.DataFrame, lang: str) -> list[dict]:
 
 
 def deviation_table(rows: list[dict], labels: dict[str, str], region_name: str, lang: str):
-    cols = [("indicator", t("indicator", lang)), ("year", t("year", lang)), ("value", t("value", lang)),
-            ("unit", "単位" if lang != "en" else "Unit"), ("rank", t("rank", lang)), ("region", region_name),
-            ("nation", labels["nation"]), ("block", labels["block"]), ("group", labels["group"])]
-    return dash_table.DataTable(id=ids.PROFILE_DEVIATION_TABLE, data=rows, sort_action="native",
-                                columns=[{"id": c, "name": n} for c, n in cols],
-                                style_cell={"textAlign": "left", "fontFamily": "inherit"})
+    cols = [("indicator", t("indicator", lang), False), ("year", t("year", lang), False),
+            ("value", t("value", lang), True), ("unit", "単位" if lang != "en" else "Unit", False),
+            ("rank", t("rank", lang), True), ("region", region_name, True), ("nation", labels["nation"], True),
+            ("block", labels["block"], True), ("group", labels["group"], True)]
+    return html.Div(data_table(rows, cols, caption=f"{region_name}: {t('profile_chart', lang)}", lang=lang),
+                    id=ids.PROFILE_DEVIATION_TABLE)
 
 
 def bubble_figure(lq_rows: pd.DataFrame, region_name: str, lang: str, threshold: float, min_share: float) -> dict:
@@ -150,13 +151,9 @@ def peers_table(peers: pd.DataFrame, names: dict[str, str], ind_names: dict[str,
              "similar": t("index_sep", lang).join(ind_names.get(i, i) for i in r.similar),
              "different": t("index_sep", lang).join(ind_names.get(i, i) for i in r.different)}
             for r in peers.itertuples()]
-    return dash_table.DataTable(
-        id=ids.PROFILE_PEERS, data=rows, style_cell={"textAlign": "left", "whiteSpace": "normal",
-                                                     "fontFamily": "inherit"},
-        columns=[{"id": "region", "name": t("region", lang)},
-                 {"id": "distance", "name": "距離" if lang != "en" else "Distance"},
-                 {"id": "similar", "name": t("similar_on", lang)},
-                 {"id": "different", "name": t("different_on", lang)}])
+    cols = [("region", t("region", lang), False), ("distance", "距離" if lang != "en" else "Distance", True),
+            ("similar", t("similar_on", lang), False), ("different", t("different_on", lang), False)]
+    return html.Div(data_table(rows, cols, caption=t("peers", lang), lang=lang), id=ids.PROFILE_PEERS)
 
 
 def layout(state, *, query: str, prefectures: list[dict], region_name: str, cards, found, deviation: dict,
@@ -166,11 +163,7 @@ def layout(state, *, query: str, prefectures: list[dict], region_name: str, card
         url_state(query, lang),
         html.H1(f"{t('nav_profile', lang)}: {region_name}"),
         notice(state.notices, lang, ids.PROFILE_NOTICE),
-        html.Div([control(t("pick_prefecture", lang), dcc.Dropdown(id=ids.PROFILE_REGION, options=prefectures,
-                                                                     value=state["region"], clearable=False),
-                          ids.PROFILE_REGION),
-                  html.Button(t("print", lang), id=ids.PROFILE_PRINT, className="btn", n_clicks=0)],
-                 className="controls"),
+        region_controls(prefectures, state["region"], lang),
         html.H2(t("headline", lang)), cards,
         html.H2(t("findings", lang)), found,
         html.P(api_link("/findings", f"region={state['region']}" + ("&lang=en" if lang == "en" else ""), lang),
@@ -187,5 +180,196 @@ def layout(state, *, query: str, prefectures: list[dict], region_name: str, card
                  className="grid-2"),
         html.H2(t("peers", lang)), peers,
         html.Span(id=ids.PROFILE_IMAGE_DONE, className="visually-hidden"),
+        dcc.Location(id="profile-goto", refresh="callback-nav"),
+    ])
+
+
+# --- region picker and the municipal profile (市区町村カルテ) -----------------------------------------------
+
+def region_options(prefectures: list[tuple[str, str]], municipalities: list[tuple[str, str, str]],
+                   lang: str) -> list[dict]:
+    """Each prefecture followed by its municipalities, labelled "茨城県 日立市", so typing a prefecture's
+    name lists it with all its municipalities and typing a municipality's name finds it.
+
+    ``prefectures`` are (code, name), ``municipalities`` (code, name, prefecture code), in display order.
+    """
+    by_pref: dict[str, list[tuple[str, str]]] = {}
+    for code, name, pref in municipalities:
+        by_pref.setdefault(pref, []).append((code, name))
+    out = []
+    for pcode, pname in prefectures:
+        out.append({"label": pname, "value": pcode})
+        sep = " " if lang != "en" else ", "
+        out.extend({"label": f"{pname}{sep}{name}" if lang != "en" else f"{name}{sep}{pname}", "value": code}
+                   for code, name in by_pref.get(pcode, []))
+    return out
+
+
+def region_controls(options: list[dict], value: str, lang: str) -> html.Div:
+    return html.Div([control(t("pick_region", lang), dcc.Dropdown(id=ids.PROFILE_REGION, options=options, value=value,
+                                                                  clearable=False, searchable=True),
+                             ids.PROFILE_REGION),
+                     html.Button(t("print", lang), id=ids.PROFILE_PRINT, className="btn", n_clicks=0)],
+                    className="controls")
+
+
+def _value_text(f: dict, lang: str) -> list:
+    return [scaled(f["value"], f["unit"], lang)]
+
+
+def muni_headline(profile: dict, lang: str) -> html.Div:
+    """Cards: value with unit and year, ranks in the prefecture / Japan / peer group, the peer median."""
+    cards = []
+    for f in profile["headline"]:
+        ranks = [f"{t(k, lang)} {f[r]['text']}" for k, r in (("muni_rank_pref", "rank_prefecture"),
+                                                             ("muni_rank_nation", "rank_nation"),
+                                                             ("muni_rank_peer", "rank_peer")) if f[r]["text"]]
+        med = f["peer_median"]["value"]
+        cards.append(html.Div([
+            html.Div(f["name"], className="card-title"),
+            html.Div(_value_text(f, lang), className="value"),
+            html.Div(" · ".join(ranks), className="card-ranks"),
+            html.Div(f"{t('muni_peer_median', lang)} {scaled(med, f['unit'], lang)}"
+                     + (f" (n={f['peer_median']['n']})" if f["peer_median"]["n"] else ""), className="card-median"),
+            html.Div(f"{f['year']}{'' if lang == 'en' else '年'}"
+                     + (f" ÷ {f['denominator_year']}" if f["denominator_year"] and f["denominator_year"] != f["year"]
+                        else "") + f" · {f['direction_text']} · {f['dataset']}", className="source-line"),
+        ], className="card", **{"data-indicator": f["id"]}))
+    src = profile["headline"][0]["source"] if profile["headline"] else ""
+    return html.Div([html.Div(cards, className="headline"),
+                     html.P(f"{t('source', lang)}: {src}", className="source")], id=ids.PROFILE_HEADLINE)
+
+
+def muni_findings(profile: dict) -> html.Ul:
+    return html.Ul([html.Li(f["text"], className=f"finding-{f['kind']}") for f in profile["findings"]],
+                   id=ids.PROFILE_FINDINGS, className="findings")
+
+
+def muni_peer_type(profile: dict, lang: str) -> html.Div:
+    p = profile["peer_type"]
+    if not p or p["type_code"] == "unclassified":
+        return html.Div(html.P(t("muni_no_peer", lang)), id=ids.PROFILE_PEER_TYPE)
+    href = p["compare_href"] + ("&lang=en" if lang == "en" else "")
+    members = f"（{p['n_members']}団体）" if lang != "en" else f" ({p['n_members']} municipalities)"
+    # The designation source is written in Japanese only; an English page names the dataset alone.
+    src = p["dataset"] if lang == "en" else f"{p['designation_source']} · {p['dataset']}"
+    return html.Div([
+        html.P([html.Strong(p["label"], className="peer-type-label"), members], **{"data-type": p["type_code"]}),
+        html.P([f"{t('muni_peer_reason', lang)}: ", p["reason"]], className="peer-type-reason"),
+        html.P(f"{t('source', lang)}: {src}", className="source"),
+        html.P(dcc.Link(t("muni_compare_peers", lang, n=len(p["compare_codes"]) - 1), href=href,
+                        id=ids.PROFILE_COMPARE_LINK), className="no-print"),
+    ], id=ids.PROFILE_PEER_TYPE)
+
+
+def _r(v, digits: int = 2):
+    return None if v is None else round(float(v), digits)
+
+
+def muni_population(profile: dict, lang: str) -> html.Div:
+    pop = profile["population"]
+    rows = [dict(r, share=_r(r["share"], 1), prefecture_share=_r(r["prefecture_share"], 1),
+                 nation_share=_r(r["nation_share"], 1)) for r in pop["rows"]]
+    cols = [("group", t("muni_group", lang), False), ("value", t("muni_count", lang), True),
+            ("share", t("muni_share", lang), True), ("prefecture_share", t("muni_pref_share", lang), True),
+            ("nation_share", t("muni_nation_share", lang), True)]
+    year = f"{pop['year']}" + ("" if lang == "en" else "年")
+    return html.Div([
+        data_table(rows, cols, caption=f"{t('muni_population', lang)} ({year})", lang=lang),
+        html.P(f"{year}. {pop['note']} {t('source', lang)}: {pop['source']} ({pop['dataset']})", className="source"),
+        html.P(pop["change_note"], className="source change-note") if pop["change_note"] else None,
+    ], id=ids.PROFILE_POPULATION)
+
+
+def muni_industry(profile: dict, lang: str) -> html.Div:
+    ind = profile["industry"]
+    star = "★"
+
+    def lq_cell(r, m, against):
+        v = r[f"{m}_lq_{against}"]
+        return None if v is None else f"{v:.2f}" + (f" {star}" if r[f"{m}_strength_{against}"] else "")
+
+    rows = [{"industry": r["industry"], "employees": r["employees"], "employees_share": _r(r["employees_share"], 1),
+             "emp_lq_n": lq_cell(r, "employees", "nation"), "emp_lq_p": lq_cell(r, "employees", "prefecture"),
+             "establishments": r["establishments"], "est_lq_n": lq_cell(r, "establishments", "nation"),
+             "est_lq_p": lq_cell(r, "establishments", "prefecture")} for r in ind["rows"]]
+    e, s = t("muni_employees", lang), t("muni_establishments", lang)
+    cols = [("industry", t("muni_industry_col", lang), False), ("employees", e, True),
+            ("employees_share", t("muni_share", lang), True),
+            ("emp_lq_n", f"{e}: {t('muni_lq_nation', lang)}", False),
+            ("emp_lq_p", f"{e}: {t('muni_lq_pref', lang)}", False), ("establishments", s, True),
+            ("est_lq_n", f"{s}: {t('muni_lq_nation', lang)}", False),
+            ("est_lq_p", f"{s}: {t('muni_lq_pref', lang)}", False)]
+    year = f"{ind['year']}" + ("" if lang == "en" else "年")
+    return html.Div([
+        data_table(rows, cols, caption=f"{t('muni_industry', lang)} ({year})", lang=lang),
+        html.P(t("muni_rule", lang), className="source"),
+        html.P(f"{year}. {ind['note']} {t('source', lang)}: {ind['source']} ({ind['dataset']})", className="source"),
+    ], id=ids.PROFILE_LQ_TABLE)
+
+
+def muni_bubble(profile: dict, lang: str, threshold: float, min_share: float) -> dict:
+    """LQ against Japan × share of the municipality's employees, sized by employees."""
+    rows = [r for r in profile["industry"]["rows"] if r["employees_lq_nation"] is not None and r["employees"]]
+    frame = pd.DataFrame({"industry_name_ja": [r["industry_ja"] for r in rows],
+                          "industry_name_en": [r["industry_en"] for r in rows],
+                          "share": [(r["employees_share"] or 0) / 100 for r in rows],
+                          "lq": [r["employees_lq_nation"] for r in rows], "value": [r["employees"] for r in rows],
+                          "year": profile["industry"]["year"]})
+    return bubble_figure(frame, profile["name"], lang, threshold, min_share)
+
+
+def _finance_rows(profile: dict) -> list[dict]:
+    return [{"indicator": f["name"], "year": f["year"], "value": _r(f["value"], 1), "unit": f["unit"],
+             "peer_median": _r(f["peer_median"]["value"], 1), "rank_peer": f["rank_peer"]["text"],
+             "rank_prefecture": f["rank_prefecture"]["text"], "rank_nation": f["rank_nation"]["text"],
+             "direction": f["direction_text"], "dataset": f["dataset"]} for f in profile["finance"]]
+
+
+def muni_finance(profile: dict, lang: str) -> html.Div:
+    cols = [("indicator", t("indicator", lang), False), ("year", t("year", lang), False),
+            ("value", t("value", lang), True), ("unit", "単位" if lang != "en" else "Unit", False),
+            ("peer_median", t("muni_peer_median", lang), True), ("rank_peer", t("muni_rank_peer", lang), False),
+            ("rank_prefecture", t("muni_rank_pref", lang), False), ("rank_nation", t("muni_rank_nation", lang), False),
+            ("direction", t("rank", lang), False), ("dataset", t("dataset", lang), False)]
+    src = profile["finance"][0]["source"] if profile["finance"] else ""
+    note = ("1人当たりの額は決算年度の額 ÷ 2020年国勢調査人口。" if lang != "en" else
+            "Per-person amounts are the fiscal year's amount ÷ the 2020 census population. ")
+    return html.Div([data_table(_finance_rows(profile), cols, caption=t("muni_finance", lang), lang=lang),
+                     html.P(f"{note}{t('source', lang)}: {src}", className="source")], id=ids.PROFILE_FINANCE)
+
+
+def muni_changes(profile: dict, lang: str) -> html.Div:
+    rows = [dict(c, change_pct=_r(c["change_pct"], 1), period=f"{c['year_from']}→{c['year_to']}")
+            for c in profile["changes"]]
+    cols = [("name", t("indicator", lang), False), ("period", t("year", lang), False),
+            ("value_from", t("muni_from", lang), True), ("value_to", t("muni_to", lang), True),
+            ("change", t("muni_change", lang), True), ("change_pct", "%", True), ("unit", "単位" if lang != "en"
+                                                                                else "Unit", False),
+            ("dataset_to", t("dataset", lang), False)]
+    return html.Div(data_table(rows, cols, caption=t("muni_changes", lang), lang=lang), id=ids.PROFILE_CHANGES)
+
+
+def municipal_layout(state, *, query: str, options: list[dict], profile: dict, bubble: dict) -> html.Div:
+    lang = state["lang"]
+    title = f"{profile['name']}（{profile['prefecture']}）" if lang != "en" else \
+        f"{profile['name']}, {profile['prefecture']}"
+    return html.Div([
+        url_state(query, lang),
+        html.H1(f"{t('nav_profile', lang)}: {title}"),
+        notice(state.notices, lang, ids.PROFILE_NOTICE),
+        region_controls(options, state["region"], lang),
+        html.H2(t("headline", lang)), muni_headline(profile, lang),
+        html.H2(t("findings", lang)), muni_findings(profile),
+        html.H2(t("muni_peer_type", lang)), muni_peer_type(profile, lang),
+        html.H2(t("muni_population", lang)), muni_population(profile, lang),
+        html.H2(t("muni_industry", lang)),
+        export_bar(ids.PROFILE_MUNI_EXPORT, lang),
+        graph(ids.PROFILE_BUBBLE, bubble, filename="chiiki-industries",
+              label=t("industries", lang)),
+        muni_industry(profile, lang),
+        html.H2(t("muni_finance", lang)), muni_finance(profile, lang),
+        html.H2(t("muni_changes", lang)), muni_changes(profile, lang),
+        html.Span(id=ids.PROFILE_MUNI_IMAGE_DONE, className="visually-hidden"),
         dcc.Location(id="profile-goto", refresh="callback-nav"),
     ])

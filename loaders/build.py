@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from loaders import geo, ruiji
+from loaders import clusters, geo, ruiji
 from loaders.catalog import CATALOG_COLUMNS, static_indicators
 from loaders.errors import DataError
 from loaders.kenmin import SECTORS, read_kenmin, sector_code
@@ -59,9 +59,9 @@ REF_CREDIT = "dataofjapan/land (prefectures.csv, resions.csv)"
 
 TABLES = ["regions", "region_members", "datasets", "catalog", "observations", "industries",
           "industry_activity", "conflicts"]
-# Written to data/ and read back when present, but not loaded into the serving database (the store
-# requires every table of TABLES, and test data folders predate these).
-OPTIONAL_TABLES = ["peer_types"]
+# Written to data/ and, when present, loaded into the serving database too; not required (test data
+# folders predate them).
+OPTIONAL_TABLES = ["peer_types", "clusters"]
 
 
 @dataclass
@@ -153,6 +153,15 @@ def build_tables(raw: Path) -> BuildResult:
         licence_ja="政府標準利用規約（第2.0版）", licence_en="Government of Japan Standard Terms of Use 2.0",
         credit=KENMIN_CREDIT, raw_file=KENMIN_FILE, sha256=sha256(raw / KENMIN_FILE),
         published="", priority=100))
+    # Seed 004's map ⑤ list sits beside the raw folder (../shared/seeds), read as published.
+    seed = clusters.seed_path(raw)
+    if not seed.is_file():
+        raise DataError(f"seed file missing: {seed} (map ⑤'s cluster programme list)")
+    seed_rel = f"../../seeds/{clusters.SEED_NAME}"
+    cluster_table = clusters.build_programmes(seed.read_text(encoding="utf-8"),
+                                              dict(zip(regions["code"], regions["name_ja"], strict=True)))
+    obs.append(clusters.prefecture_counts(cluster_table))
+    dataset_rows.append(clusters.dataset_row(seed_rel, sha256(seed)))
     observations = (pd.concat(obs, ignore_index=True)
                     .astype({"year": "int32", "value": "float64"})
                     [["indicator_id", "region_code", "year", "value", "dataset_id"]]
@@ -188,7 +197,8 @@ def build_tables(raw: Path) -> BuildResult:
 
     manifest = {
         "raw_files": {rel: sha256(raw / rel) for rel in sorted(
-            [*SSDSE_FILES, KENMIN_FILE, PREFS_CSV, BLOCKS_CSV, f"{GEO_DIR}/{geo.SOURCE}"])},
+            [*SSDSE_FILES, KENMIN_FILE, PREFS_CSV, BLOCKS_CSV, f"{GEO_DIR}/{geo.SOURCE}"])}
+        | {seed_rel: sha256(seed)},
         "counts": {"prefectures": 47, "municipalities": len(munis), "observations": len(observations),
                    "catalog": len(catalog)},
         "municipalities_without_shape": missing,
@@ -197,7 +207,7 @@ def build_tables(raw: Path) -> BuildResult:
     }
     tables = {"regions": regions, "region_members": members, "datasets": datasets, "catalog": catalog,
               "observations": observations, "industries": industries, "industry_activity": activity,
-              "conflicts": conflicts, "peer_types": peer_types}
+              "conflicts": conflicts, "peer_types": peer_types, "clusters": cluster_table}
     # TopoJSON is the compact master; plotly.js needs GeoJSON, derived here once (≈100 m rounding).
     # Tokyo alone is drawn from its own file, with the islands as insets beside the mainland.
     assets = {"geo/prefectures.topojson": geo.dumps(bounds.prefectures),
@@ -337,6 +347,7 @@ def _catalog(ssdse: dict[str, SsdseTable], order: list[str]) -> pd.DataFrame:
             credit=SSDSE_CREDIT, dataset_ids=",".join(entry["datasets"]), how_to_load="",
             superseded_by=SUPERSEDED_BY.get(code)))
     rows += [i.row() for i in static_indicators()]
+    rows.append(clusters.CATALOG_INDICATOR.row())
     catalog = pd.DataFrame(rows)[CATALOG_COLUMNS]
     if catalog["id"].duplicated().any():
         raise DataError(f"duplicate catalog id {catalog.loc[catalog['id'].duplicated(), 'id'].iloc[0]}")

@@ -79,7 +79,7 @@ IMPORT_INDICATORS: list[Indicator] = [
               definition_ja="GNT企業100選に選定された企業の本社所在都道府県別の数（版ごと）",
               definition_en="Firms selected for the GNT 100, counted by prefecture of head office, per edition",
               higher_is_better=True, source_ja=_GNT_SRC[0], source_en=_GNT_SRC[1],
-              how_to_load="chiiki import gnt FILE  (columns: firm, prefecture, edition)"),
+              how_to_load="chiiki import gnt FILE  (columns: firm, address or prefecture, edition; product optional)"),
     Indicator("gnt_per_100k_estab", "GNT企業数（10万事業所当たり）", "GNT firms per 100,000 establishments",
               "社/10万事業所", "per 100k establishments", "innovation", "derived",
               definition_ja="GNT企業数 ÷ 民営事業所数 × 100,000。事業所数は版の年に最も近い経済センサスの年を使う"
@@ -95,8 +95,8 @@ IMPORT_INDICATORS: list[Indicator] = [
               definition_en="Patent applications by prefecture of the first applicant's address",
               higher_is_better=True, source_ja="特許庁「特許行政年次報告書」",
               source_en="JPO, Annual Report on Patent Administration",
-              how_to_load="chiiki import estat FILE --indicator patent_applications, "
-                          "or chiiki import tidy FILE"),
+              how_to_load="chiiki fetch patents  (ESTAT_APP_ID; or chiiki import estat FILE for an e-Stat "
+                          "download of table 0003398336)"),
     Indicator("patents_per_100_estab", "特許出願件数（100事業所当たり）",
               "Patent applications per 100 establishments", "件/100事業所", "per 100 establishments",
               "innovation", "derived",
@@ -120,31 +120,31 @@ IMPORT_INDICATORS: list[Indicator] = [
               "establishments", "innovation", "import", additive=True,
               definition_ja="雇用保険の適用事業所のうち年度中に新規に成立したもの", definition_en=
               "Establishments newly covered by employment insurance during the fiscal year",
-              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"),
     Indicator("closed_establishments", "廃止適用事業所数", "Establishments ceasing coverage", "事業所",
               "establishments", "innovation", "import", additive=True,
               definition_ja="雇用保険の適用事業所のうち年度中に廃止されたもの", definition_en=
               "Establishments whose employment-insurance coverage ended during the fiscal year",
-              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"),
     Indicator("covered_establishments_prev", "前年度末適用事業所数", "Covered establishments at prior year end",
               "事業所", "establishments", "innovation", "import", additive=True,
               definition_ja="前年度末の雇用保険適用事業所数（開廃業率の分母）",
               definition_en="Establishments covered by employment insurance at the end of the prior fiscal year",
-              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"),
     Indicator("opening_rate", "開業率", "Business opening rate", "%", "%", "innovation", "derived",
               definition_ja="当該年度の新規適用事業所数 ÷ 前年度末の適用事業所数 × 100（雇用保険事業年報ベース）",
               definition_en="Newly covered establishments in the fiscal year / covered establishments at the "
                             "end of the prior year × 100 (employment-insurance basis)",
               numerator="new_establishments", denominator="covered_establishments_prev", scale=100,
               denominator_year="same", in_index=True, higher_is_better=True,
-              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"),
     Indicator("closing_rate", "廃業率", "Business closing rate", "%", "%", "innovation", "derived",
               definition_ja="当該年度の廃止適用事業所数 ÷ 前年度末の適用事業所数 × 100（雇用保険事業年報ベース）",
               definition_en="Establishments ceasing coverage in the fiscal year / covered establishments at the "
                             "end of the prior year × 100 (employment-insurance basis)",
               numerator="closed_establishments", denominator="covered_establishments_prev", scale=100,
               denominator_year="same", higher_is_better=None,
-              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki import koyo FILE"),
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"),
     Indicator("vc_per_capita", "ベンチャーキャピタル投資額（人口1人当たり）", "Venture capital investment per person",
               "円/人", "yen per person", "innovation", "derived",
               definition_ja="ベンチャーキャピタル投資額（百万円） ÷ 総人口 × 1,000,000（人口は最も近い年）",
@@ -157,14 +157,20 @@ IMPORT_INDICATORS: list[Indicator] = [
               "million yen", "innovation", "import", additive=True,
               definition_ja="所在都道府県別のベンチャーキャピタル投資額（出典の定義による）",
               definition_en="Venture capital invested, by prefecture of the investee (as the source defines it)",
-              higher_is_better=True, source_ja="利用者が取り込む公式資料", source_en="official file the user imports",
+              higher_is_better=True,
+              source_ja="ベンチャーエンタープライズセンター（VEC）「ベンチャー白書」など利用者が取り込む公式資料"
+                        "（都道府県別の公表表はない）",
+              source_en="VEC Venture White Paper or another official file the user imports (no per-prefecture "
+                        "table is published)",
               how_to_load="chiiki import tidy FILE  (template: data/templates/tidy_template.csv)"),
     Indicator("rd_firm_share", "研究開発を行う企業の割合", "Share of firms doing R&D", "%", "%",
               "innovation", "import",
               definition_ja="研究開発を実施している企業数 ÷ 企業数 × 100（出典の定義による）",
               definition_en="Firms performing R&D / all firms × 100 (as the source defines it)",
-              in_index=True, higher_is_better=True, source_ja="利用者が取り込む公式資料",
-              source_en="official file the user imports",
+              in_index=True, higher_is_better=True,
+              source_ja="経済産業省「企業活動基本調査」（研究開発を行う企業の割合、都道府県別）を利用者が取り込む",
+              source_en="METI Basic Survey of Japanese Business Structure and Activities (share of firms doing "
+                        "R&D by prefecture), imported by the user",
               how_to_load="chiiki import tidy FILE  (template: data/templates/tidy_template.csv)"),
 ]
 
@@ -306,6 +312,9 @@ def static_indicators() -> list[Indicator]:
 
 # e-Stat tables whose layout the catalog knows: statsDataId → how to map it to an indicator.
 ESTAT_MAPPINGS: dict[str, dict] = {
+    # 特許行政年次報告書, applications by first applicant's prefecture: cat02=100 patents (issue 14).
+    "0003398336": {"indicator": "patent_applications", "filters": {"cat01": "100", "cat02": "100"},
+                   "area": "area", "time": "time"},
     "0003398337": {"indicator": "patent_registrations", "filters": {"cat01": "100"},
                    "area": "area", "time": "time"},
 }

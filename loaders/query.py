@@ -7,13 +7,11 @@ catalog and passed as parameters.
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from loaders.errors import DataError
-from loaders.store import data_dir
 
 LEVELS = ("prefecture", "municipality")
 
@@ -133,6 +131,15 @@ def indicator_series(cur: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.Da
     """, [indicator_id]).df()
 
 
+# --- municipal comparison (issue 13) ---
+def region_values(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str]) -> pd.DataFrame:
+    """region_code, year, value of one indicator for the given region codes (any level), every year."""
+    return cur.execute("""
+        SELECT region_code, year, value FROM obs
+        WHERE indicator_id = ? AND list_contains(?, region_code) ORDER BY year, region_code
+    """, [indicator_id, list(codes)]).df().astype({"year": "int64", "value": "float64"})
+
+
 def nearest_values(cur: duckdb.DuckDBPyConnection, indicator_id: str, level: str, year: int) -> pd.Series:
     """Value per region code (the nation and one level) at the year nearest ``year`` (earlier on a tie)."""
     df = cur.execute("""
@@ -169,14 +176,62 @@ def region_counts(cur: duckdb.DuckDBPyConnection, indicator_id: str) -> dict[str
     return {level: int(n) for level, n in rows}
 
 
-def peer_types(cur: duckdb.DuckDBPyConnection, data: Path | None = None) -> pd.DataFrame:
-    """Every municipality's 類似団体 type with the inputs used, from ``data/peer_types.parquet``.
+def peer_types(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every municipality's 類似団体 type with the inputs used (the serving database's ``peer_types``).
 
-    The table is built by ``chiiki build`` (``loaders/ruiji.py``) and is not part of the serving
-    database, so it is read from the bundled data folder (``data``, default the store's). Columns
-    are ``loaders.ruiji.PEER_TYPE_COLUMNS``, one row per municipality, sorted by code.
+    Built by ``chiiki build`` (``loaders/ruiji.py``) into ``data/peer_types.parquet`` and loaded
+    with the other tables. Columns are ``loaders.ruiji.PEER_TYPE_COLUMNS``, one row per
+    municipality, sorted by code. DataError when the data folder had no such table.
     """
-    path = Path(data or data_dir()) / "peer_types.parquet"
-    if not path.is_file():
-        raise DataError(f"no 類似団体 table at {path}; run `chiiki build --raw PATH`")
-    return cur.execute("SELECT * FROM read_parquet(?) ORDER BY code", [str(path)]).df()
+    # Asked first, not caught: a missing table would make DuckDB look for a Python variable of that name.
+    if not cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'peer_types'").fetchone()[0]:
+        raise DataError("no 類似団体 table in the serving data; run `chiiki build --raw PATH`")
+    return cur.execute("SELECT * FROM peer_types ORDER BY code").df()
+
+
+def latest_level_values(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str], level: str) -> pd.DataFrame:
+    """region_code, indicator_id, year, value of every region of ``level`` at each indicator's latest year there.
+
+    For profiles across many indicators at once (peers); ids the data lacks simply have no rows.
+    """
+    if level not in LEVELS:
+        raise DataError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    return cur.execute("""
+        SELECT o.region_code, o.indicator_id, o.year, o.value FROM obs o JOIN regions r ON r.code = o.region_code
+        WHERE r.level = ? AND list_contains(?, o.indicator_id)
+        QUALIFY o.year = max(o.year) OVER (PARTITION BY o.indicator_id)
+        ORDER BY o.indicator_id, o.region_code
+    """, [level, list(indicator_ids)]).df()
+
+
+def municipal_observations(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> pd.DataFrame:
+    """region_code, indicator_id, year, value, dataset_id of every municipality for some indicators, every year.
+
+    One query for all the figures of the municipal profile, so a page never scans the table per figure.
+    """
+    return cur.execute("""
+        SELECT o.region_code, o.indicator_id, o.year::INTEGER AS year, o.value::DOUBLE AS value, o.dataset_id
+        FROM obs o JOIN regions r ON r.code = o.region_code
+        WHERE r.level = 'municipality' AND list_contains(?, o.indicator_id)
+        ORDER BY o.indicator_id, o.year, o.region_code
+    """, [list(indicator_ids)]).df()
+
+
+def cluster_programmes(cur: duckdb.DuckDBPyConnection, region_code: str | None = None) -> pd.DataFrame:
+    """Seed 004 map ⑤'s cluster programmes (``data/clusters.parquet``), optionally those placed in one region.
+
+    ``region_code`` is a prefecture ("13") or block ("block-kanto") code; a block also returns the
+    programmes placed in its prefectures. Columns are ``loaders.clusters.PROGRAMME_COLUMNS``, by number.
+    DataError when the data folder had no such table.
+    """
+    if not cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'clusters'").fetchone()[0]:
+        raise DataError("no cluster programme table in the serving data; run `chiiki build --raw PATH`")
+    if region_code is None:
+        return cur.execute("SELECT * FROM clusters ORDER BY no").df()
+    return cur.execute("""
+        SELECT c.* FROM clusters c
+        WHERE list_contains(string_split(c.area_codes, ','), ?)
+           OR EXISTS (SELECT 1 FROM regions r
+                      WHERE r.block_code = ? AND list_contains(string_split(c.area_codes, ','), r.code))
+        ORDER BY c.no
+    """, [region_code, region_code]).df()

@@ -140,6 +140,7 @@ def render_sources(tables: dict[str, pd.DataFrame]) -> str:
     for c in catalog[catalog["kind"] == "import"].itertuples():
         lines.append(f"| {c.id} | {c.name_ja} | {c.source_ja} | `{c.how_to_load}` |")
     lines += _peer_type_lines(tables.get("peer_types"))
+    lines += _cluster_lines(tables.get("clusters"))
     lines += [
         "",
         "## Boundaries",
@@ -161,8 +162,7 @@ def _peer_type_lines(peer_types: pd.DataFrame | None) -> list[str]:
     """The 類似団体 section: the rule, where it was confirmed, and how many municipalities each type has."""
     if peer_types is None or peer_types.empty:
         return []
-    from loaders.ruiji import DESIGNATIONS_CSV, RULE_SOURCES
-    from metrics.peer_types import type_labels
+    from loaders.ruiji import DESIGNATIONS_CSV, RULE_SOURCES, type_labels
 
     counts = peer_types["type_code"].value_counts()
     as_of = ", ".join(sorted(set(pd.read_csv(DESIGNATIONS_CSV, dtype=str)["as_of"])))
@@ -201,4 +201,38 @@ def _peer_type_lines(peer_types: pd.DataFrame | None) -> list[str]:
     if len(unclassified):
         lines += ["", *(f"- {r.code} {r.name_ja}: {r.reason_ja}（人口 {r.population}）"
                         for r in unclassified.itertuples())]
+    return lines
+
+
+def _cluster_lines(programmes: pd.DataFrame | None) -> list[str]:
+    """The cluster-programme section (seed 004 map ⑤): what the table holds and how areas were judged."""
+    if programmes is None or programmes.empty:
+        return []
+    from loaders.clusters import SOURCE_JA
+
+    basis = programmes["area_basis"].value_counts()
+    lines = [
+        "",
+        "## クラスター計画・事業 (cluster programmes, seed 004 map ⑤)",
+        "",
+        f"`data/clusters.parquet` lists the {len(programmes)} programmes of the study's map ⑤ (ended ones",
+        f"included), read from the seed text as stored (source: {SOURCE_JA}): name, programme family,",
+        "fields where the list states them, and the prefecture(s) or block each is placed in, with the",
+        "basis and the reason on every row. Areas: "
+        f"{int(basis.get('auto', 0))} from prefecture or city names in the programme name (`auto`),",
+        f"{int(basis.get('curated', 0))} judged in `loaders/curated/cluster_areas.csv` (`curated`: wide-area",
+        "programmes in their block, names such as 三遠南信 or けいはんな that need a reading), and",
+        f"{int(basis.get('not_stated', 0))} where neither the name nor a lead body named in it says where",
+        "(`not_stated`). The families of runs 43–51, 52–55 and 79–95 are inferred (the text keeps the map's",
+        "legend but not each number's colour); `family_basis` says so on those rows.",
+        "",
+        "Indicator `cluster_programmes` (件) counts the programmes placed in each prefecture (a programme",
+        "in several prefectures counts in each; block-wide and not-stated ones in none). The prefectures",
+        f"do not add up to the list's {len(programmes)}, so there is no national figure; nor a direction.",
+        "",
+        "| family | programmes |",
+        "|---|---|",
+    ]
+    for fam, n in programmes.groupby("family_ja", sort=False).size().items():
+        lines.append(f"| {fam} | {int(n)} |")
     return lines

@@ -51,7 +51,7 @@ try:
 except ImportError:   # Windows has no flock; a single-user `chiiki serve` there runs without the locks
     fcntl = None  # type: ignore[assignment]
 
-from loaders.build import TABLES
+from loaders.build import OPTIONAL_TABLES, TABLES
 from loaders.catalog import static_indicators
 from loaders.errors import DataError
 
@@ -459,7 +459,7 @@ def user_store_state(wait: float = 0.0) -> UserState:
 
 def _data_digest(data: Path) -> hashlib._Hash:
     h = hashlib.sha256()
-    for name in [*(f"{t}.parquet" for t in TABLES), "manifest.json"]:
+    for name in [*(f"{t}.parquet" for t in (*TABLES, *OPTIONAL_TABLES)), "manifest.json"]:
         p = data / name
         h.update(name.encode())
         h.update(p.read_bytes() if p.exists() else b"-")
@@ -562,6 +562,11 @@ def build_serving_db(target: Path | None = None, data: Path | None = None) -> Pa
 def _fill(con: duckdb.DuckDBPyConnection, data: Path) -> None:
     for t in TABLES:
         con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet(?)", [str(data / f"{t}.parquet")])
+    # Optional tables are served when the data folder has them (test folders may predate them);
+    # without one, the query that needs it says how to build it.
+    for t in OPTIONAL_TABLES:
+        if (data / f"{t}.parquet").exists():
+            con.execute(f"CREATE TABLE {t} AS SELECT * FROM read_parquet(?)", [str(data / f"{t}.parquet")])
     con.execute(USER_SCHEMA)
     user = _copy_user_store(con)
     con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")

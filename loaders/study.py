@@ -10,6 +10,10 @@ compositions, not one value per prefecture, so they are not indicators here.
 
 Six study indicators: ③ counts once, as the opening rate (the closing rate has no agreed
 direction, so it cannot enter an index where higher must mean better or worse).
+
+Each proxy names the study indicators it stands in for (``stands_for``). Once one of those is loaded
+the proxy steps aside from the default index: the real measure of the same dimension replaces it
+(:func:`metrics.index.default_indicators`). A user can still pick a proxy by hand.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class Proxy:
     id: str
     link_ja: str              # one sentence: why it is related to the study's indicators
     link_en: str
+    stands_for: tuple[str, ...] = ()   # study indicator ids whose dimension this proxy measures
 
 
 STUDY_INDICATORS: tuple[StudyIndicator, ...] = (
@@ -65,15 +70,18 @@ PROXIES: tuple[Proxy, ...] = (
           "情報通信業の従業者の割合は、研究が東京への集中を指摘するVC投資やIT人材の偏在と同じく、デジタル・新事業の担い手が"
           "どれだけ地域にいるかを表す代理指標である。",
           "The share of employees in information and communications stands in for the digital and start-up "
-          "capacity that the study's VC-investment figure and its note on IT talent concentrated in Tokyo describe."),
+          "capacity that the study's VC-investment figure and its note on IT talent concentrated in Tokyo describe.",
+          stands_for=("vc_per_capita",)),
     Proxy("professional_employee_share",
           "学術研究、専門・技術サービス業の従業者の割合は、研究開発を行う企業の割合や特許出願と同じく、研究・技術の"
           "担い手の厚みを表す代理指標である。",
           "The share of employees in scientific research, professional and technical services stands in for the "
-          "research and technical capacity behind the study's R&D-firm share and patent applications."),
+          "research and technical capacity behind the study's R&D-firm share and patent applications.",
+          stands_for=("rd_firm_share", "patents_per_100_estab")),
 )
 
 PROXY_IDS: tuple[str, ...] = tuple(p.id for p in PROXIES)
+STANDS_FOR: dict[str, tuple[str, ...]] = {p.id: p.stands_for for p in PROXIES}
 
 
 def study_indicator(indicator_id: str) -> StudyIndicator | None:

@@ -153,3 +153,15 @@ def comparison_table(values: pd.DataFrame, regions: pd.DataFrame, members: pd.Da
     out = df[keep].reset_index(drop=True)
     out["group_method"] = group_method(aggregation)
     return out
+
+
+def median_by_year(values: pd.DataFrame) -> pd.DataFrame:
+    """year, value, n: the median of ``values``' non-missing values each year and how many there were
+    (a 類似団体 group's median: half of its members are above, half below; missing values are left out).
+
+    >>> median_by_year(pd.DataFrame({"year": [1, 1, 1, 2], "value": [3.0, 1.0, None, 5.0]})).values.tolist()
+    [[1.0, 2.0, 2.0], [2.0, 5.0, 1.0]]
+    """
+    v = values.dropna(subset=["value"])
+    out = v.groupby("year", as_index=False)["value"].agg(value="median", n="count")
+    return out.astype({"year": "int64", "value": "float64", "n": "int64"})

@@ -69,7 +69,8 @@ class Coverage:
 
     ``loaded`` are study indicators in the index; ``missing`` the study indicators not in it;
     ``proxies`` indicators in the index that stand in for study indicators (named proxies);
-    ``others`` indicators in the index that are neither.
+    ``others`` indicators in the index that are neither; ``set_aside`` the proxies left out because a
+    study indicator they stand in for is in the index, each with those study indicators.
     """
 
     study: tuple[str, ...]
@@ -77,6 +78,7 @@ class Coverage:
     missing: tuple[str, ...]
     proxies: tuple[str, ...]
     others: tuple[str, ...]
+    set_aside: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def k(self) -> int:
@@ -105,6 +107,9 @@ class Coverage:
                 parts.append(f"not study indicators: {ids(self.others)}")
             if self.missing:
                 parts.append(f"study indicators not loaded: {ids(self.missing)}")
+            if self.set_aside:
+                parts.append("proxies set aside for the study's own indicators: "
+                             + ", ".join(f"{nm.get(p, p)} (→ {ids(by)})" for p, by in self.set_aside))
             return ("composite of proxies: " if self.of_proxies else "") + "; ".join(parts)
         parts = [f"研究の{self.n}指標のうち{self.k}指標を読み込み済み（{ids(self.loaded)}）"]
         if self.proxies:
@@ -113,6 +118,9 @@ class Coverage:
             parts.append(f"研究の指標でないもの: {ids(self.others)}")
         if self.missing:
             parts.append(f"未読み込みの研究指標: {ids(self.missing)}")
+        if self.set_aside:
+            parts.append("研究の指標が読み込まれたため外した代理指標: "
+                         + "、".join(f"{nm.get(p, p)}（→ {ids(by)}）" for p, by in self.set_aside))
         return ("代理指標による合成: " if self.of_proxies else "") + "。".join(parts)
 
 
@@ -186,18 +194,42 @@ def skewness(values: pd.Series) -> float:
     return float(((v - v.mean()) ** 3).mean() / cube)
 
 
-def coverage(indicators: Sequence[str], study_ids: Sequence[str], proxy_ids: Sequence[str]) -> Coverage:
+def coverage(indicators: Sequence[str], study_ids: Sequence[str], proxy_ids: Sequence[str],
+             stands_for: dict[str, Sequence[str]] | None = None) -> Coverage:
     """Classify the indicators of an index against the study's list and the named proxies.
+
+    ``stands_for`` maps a proxy to the study indicators it stands in for; a proxy not in the index
+    whose study indicators are is reported as set aside.
 
     >>> c = coverage(["u", "p"], study_ids=["u", "g"], proxy_ids=["p"])
     >>> (c.k, c.n, c.proxies, c.missing)
     (1, 2, ('p',), ('g',))
+    >>> coverage(["u", "g"], ["u", "g"], ["p"], {"p": ["g"]}).set_aside
+    (('p', ('g',)),)
     """
     used = list(indicators)
+    aside = tuple((p, tuple(s for s in by if s in used)) for p, by in (stands_for or {}).items()
+                  if p not in used and any(s in used for s in by))
     return Coverage(study=tuple(study_ids), loaded=tuple(i for i in study_ids if i in used),
                     missing=tuple(i for i in study_ids if i not in used),
                     proxies=tuple(i for i in used if i in proxy_ids and i not in study_ids),
-                    others=tuple(i for i in used if i not in proxy_ids and i not in study_ids))
+                    others=tuple(i for i in used if i not in proxy_ids and i not in study_ids), set_aside=aside)
+
+
+def default_indicators(in_index: Sequence[str], loaded: Sequence[str] | set[str],
+                       stands_for: dict[str, Sequence[str]]) -> list[str]:
+    """The default index: the ``in_index`` indicators less each proxy whose study indicator is loaded.
+
+    The study's own measure of a dimension replaces the stand-in for it as soon as it is loaded, so
+    importing, say, VC investment swaps the ICT-employee share out of the default index. A proxy stays
+    while none of the study indicators it stands for is loaded (the bundled data loads none of them).
+    Indicators that are not loaded are kept; the caller leaves them out (and says so).
+
+    >>> default_indicators(["g", "p", "q", "u", "v"], {"g", "p", "q", "u"}, {"p": ["g"], "q": ["v"]})
+    ['g', 'q', 'u', 'v']
+    """
+    have = set(loaded)
+    return sorted(i for i in in_index if not any(s in have for s in stands_for.get(i, ())))
 
 
 def composite_index(matrix: pd.DataFrame, national: pd.Series, directions: dict[str, bool | None], *,

@@ -115,6 +115,13 @@ def lq_for_regions(cur: duckdb.DuckDBPyConnection, measure: str, industry: str, 
     return pick_lq(lq_table(cur, measure, year), industry, codes)
 
 
+def lq_change_years(cur: duckdb.DuckDBPyConnection, measure: str) -> tuple[int, int] | None:
+    """The first and last census years of a measure when it has two or more (2016 and 2021 for employees
+    and establishments of prefectures), else None. Municipal industry data is 2021 only."""
+    years = lq_years(cur, measure)
+    return (years[0], years[-1]) if len(years) >= 2 and measure in ("employees", "establishments") else None
+
+
 def lq_change_table(cur: duckdb.DuckDBPyConnection, measure: str, year_from: int, year_to: int, *,
                     level: str = "prefecture") -> pd.DataFrame:
     """LQ and size change between two years that both have the measure (common industries only)."""
@@ -240,6 +247,24 @@ def series(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str]) 
                               aggregation=meta["aggregation"], scale=_scale(meta))
 
 
+# --- municipalities compared (issue 13) ---
+
+def municipal_series(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str]) -> pd.DataFrame:
+    """year, region_code, value of municipalities (five-digit codes) over the years they have, as published."""
+    df = query.region_values(cur, indicator_id, codes)
+    return df[["year", "region_code", "value"]].reset_index(drop=True)
+
+
+def peer_median_series(cur: duckdb.DuckDBPyConnection, indicator_id: str, code: str) -> pd.DataFrame:
+    """year, value, n: the median of the published values of ``code``'s 類似団体 (itself included) each year,
+    over the members with a value; empty for a municipality without a type."""
+    members = peer_type_members(code)
+    if not members:
+        return pd.DataFrame(columns=["year", "value", "n"])
+    df = query.region_values(cur, indicator_id, members)
+    return compare.median_by_year(df)
+
+
 # --- several indicators ------------------------------------------------------------------------------
 
 def profile_matrix(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> tuple[pd.DataFrame, pd.Series,
@@ -264,8 +289,11 @@ def profile_matrix(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> 
 
 
 def default_index_indicators(cur: duckdb.DuckDBPyConnection) -> list[str]:
-    """The catalog's index indicators (``in_index``): the study's six and the proxies."""
-    return query.index_indicator_ids(cur)
+    """The catalog's index indicators (``in_index``): the study's six and the proxies, less each proxy
+    whose study indicator is loaded (:func:`metrics.index.default_indicators`)."""
+    ids = query.index_indicator_ids(cur)
+    loaded = {i for i in ids if _has_years(query.indicator(cur, i)["prefecture_years"])}
+    return index.default_indicators(ids, loaded, study.STANDS_FOR)
 
 
 def innovation_index(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str] | None = None,
@@ -287,7 +315,7 @@ def innovation_index(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str] | 
         raise DataError(f"none of the index indicators is loaded: {', '.join(wanted)}")
     directions = {ind: _direction(metas[ind]) for ind in matrix.columns}
     result = index.composite_index(matrix, national, directions, weights=weights)
-    result.coverage = index.coverage(result.indicators, study.STUDY_IDS, study.PROXY_IDS)
+    result.coverage = index.coverage(result.indicators, study.STUDY_IDS, study.PROXY_IDS, study.STANDS_FOR)
     result.notes.insert(0, result.coverage.summary("en"))
     missing = [i for i in wanted if i not in matrix.columns]
     if missing:
@@ -349,12 +377,31 @@ PROFILE_DEFAULT = ["univ_students_per_1000", "ict_employee_share", "professional
 
 def region_peers(cur: duckdb.DuckDBPyConnection, region: str, indicator_ids: list[str] | None = None,
                  k: int = 5) -> pd.DataFrame:
-    """Most similar prefectures to ``region`` on a standardised profile (default: PROFILE_DEFAULT)."""
+    """Most similar regions to ``region`` on a standardised profile, with why in words (why_ja, why_en).
+
+    A prefecture (01–47) is compared with the 47 on ``indicator_ids`` (default: PROFILE_DEFAULT); a
+    municipality (5 digits) with the 1,741 on :data:`metrics.peers.MUNICIPAL_FEATURES`
+    (:func:`municipal_peers`).
+    """
+    if len(str(region)) == 5:
+        if indicator_ids:
+            raise DataError("municipalities are compared on the fixed municipal profile; indicator_ids apply "
+                            "to prefectures")
+        return municipal_peers(cur, region, k)
     matrix, _, _ = profile_matrix(cur, indicator_ids or PROFILE_DEFAULT)
     if region not in matrix.index:
         raise DataError(f"unknown prefecture {region!r}; expected a code 01–47")
     out = peers.peers(matrix, region, k=k)
     out.insert(1, "region_name_ja", out["region_code"].map(region_names(cur)))
+    cat = query.catalog(cur).set_index("id")
+    def text(v) -> str:
+        return v if isinstance(v, str) else ""
+
+    labels = {i: (text(cat.at[i, "name_ja"]), text(cat.at[i, "name_en"]), text(cat.at[i, "unit"]),
+                  text(cat.at[i, "unit_en"]), 1) for i in matrix.columns}
+    for lang in ("ja", "en"):
+        out[f"why_{lang}"] = [peers.why(s, matrix.loc[region], matrix.loc[c], labels, lang)
+                              for c, s in zip(out["region_code"], out["similar"], strict=True)]
     return out
 
 
@@ -489,6 +536,7 @@ def _lq(cur, measure, year=None, level="prefecture", against="nation"):
 cached_values_table = per_version(256)(_values)
 cached_lq_table = per_version(64)(_lq)
 cached_findings_table = per_version(128)(findings_table)
+cached_lq_change = per_version(8)(lq_change_table)
 
 
 def cached_lq_for_regions(measure: str, industry: str, codes, year: int | None = None) -> pd.DataFrame:
@@ -504,3 +552,423 @@ def cached_view(version: tuple, indicator_id: str, year: int | None, level: str,
     the store's current version, which is what they pass.
     """
     return _cached_view(indicator_id, year, level, normalisation, prefecture)
+
+
+def peer_types_table(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every municipality's 類似団体 type (総務省's scheme) with its inputs and the reason in words."""
+    return query.peer_types(cur)
+
+
+cached_peer_types = per_version(4)(peer_types_table)
+
+
+def peer_type_of(code: str) -> dict | None:
+    """The 類似団体 row of one municipality (code, type_code, type_label_ja/en, reason_ja/en, inputs), or
+    None for a code that is not a municipality."""
+    t = cached_peer_types()
+    hit = t[t["code"] == code]
+    return None if hit.empty else hit.iloc[0].to_dict()
+
+
+def peer_type_members(code: str) -> list[str]:
+    """Codes of the municipalities of the same 類似団体 type as ``code`` (itself included), in code order;
+    empty for a non-municipality or an unclassified one."""
+    me = peer_type_of(code)
+    if me is None or me["type_code"] == "unclassified":
+        return []
+    t = cached_peer_types()
+    return sorted(t.loc[t["type_code"] == me["type_code"], "code"])
+
+
+# --- peers of a municipality: distance on a municipal profile, and 類似団体 ----------------------------
+
+def municipal_peer_profile(cur: duckdb.DuckDBPyConnection) -> tuple[peers.Profile, dict[str, int]]:
+    """The standardised municipal profile (:data:`metrics.peers.MUNICIPAL_FEATURES`) and the year of each input.
+
+    A municipality is a peer candidate when it shares at least half of the indicators.
+    """
+    long = query.latest_level_values(cur, list(peers.MUNICIPAL_INPUTS), "municipality")
+    codes = region_table(cur, "municipality")["code"]
+    wide = long.pivot(index="region_code", columns="indicator_id", values="value").reindex(codes)
+    years = {i: int(y) for i, y in long.groupby("indicator_id")["year"].max().items()}
+    feats = peers.MUNICIPAL_FEATURES
+    profile = peers.make_profile(peers.municipal_matrix(wide), log=tuple(f.id for f in feats if f.log),
+                                 min_common=(len(feats) + 1) // 2)
+    return profile, years
+
+
+cached_municipal_peer_profile = per_version(2)(municipal_peer_profile)
+
+
+def municipal_peers(cur: duckdb.DuckDBPyConnection, region: str, k: int = 5) -> pd.DataFrame:
+    """The ``k`` municipalities nearest to ``region`` on the municipal profile (itself excluded).
+
+    Columns region_code, region_name_ja, distance, similar, different, common, why_ja, why_en;
+    ordered by distance. Uses the memoised profile, so a warm call costs a few milliseconds.
+    """
+    profile, _ = cached_municipal_peer_profile()
+    if region not in profile.position:
+        raise DataError(f"unknown municipality {region!r}; expected a 5-digit code such as 08202")
+    out = peers.nearest(profile, region, k=k)
+    names = _municipal_names()
+    out.insert(1, "region_name_ja", out["region_code"].map(names))
+    labels, mine = peers.feature_labels(), profile.raw.loc[region]
+    for lang in ("ja", "en"):
+        out[f"why_{lang}"] = [peers.why(s, mine, profile.raw.loc[c], labels, lang)
+                              for c, s in zip(out["region_code"], out["similar"], strict=True)]
+    return out
+
+
+# Municipalities have Japanese names only; memoised so a warm peers call does not re-read 1,800 regions.
+_municipal_names = per_version(2)(region_names)
+
+PEER_COLUMNS = ["region_code", "region_name", "peer_kind", "peer_type", "distance", "why"]
+PEER_KINDS = {"ruiji": "類似団体", "distance": "distance"}
+
+
+def peers_table(cur: duckdb.DuckDBPyConnection, region: str, kind: str | None = None, lang: str = "ja",
+                k: int = 10) -> pd.DataFrame:
+    """Peers of a region as rows the CLI export and the API give: :data:`PEER_COLUMNS`.
+
+    For a municipality: its 類似団体 (every other member of its type, peer_kind ``類似団体``, why =
+    the member's own classification in words) and its ``k`` nearest municipalities on the municipal
+    profile (peer_kind ``distance``, why = the indicators that make them close); both carry the
+    profile distance and the peer's type label. ``kind`` = ``ruiji`` or ``distance`` keeps one part.
+    A prefecture has distance peers only (類似団体 are municipal types).
+    """
+    if kind not in (None, *PEER_KINDS):
+        raise DataError(f"unknown peer kind {kind!r}; expected one of {', '.join(PEER_KINDS)}")
+    en = lang == "en"
+    if len(str(region)) != 5:
+        if kind == "ruiji":
+            raise DataError("類似団体 are types of municipalities; give a 5-digit municipality code")
+        p = cached_peers(region, None, k)
+        names = region_names(cur, lang)
+        return pd.DataFrame({"region_code": p["region_code"], "region_name": p["region_code"].map(names),
+                             "peer_kind": PEER_KINDS["distance"], "peer_type": None, "distance": p["distance"],
+                             "why": p["why_en" if en else "why_ja"]}, columns=PEER_COLUMNS)
+    profile, _ = cached_municipal_peer_profile()
+    if region not in profile.position:
+        raise DataError(f"unknown municipality {region!r}; expected a 5-digit code such as 08202")
+    types = cached_peer_types().set_index("code")
+    label = types["type_label_en" if en else "type_label_ja"]
+    names = _municipal_names()
+    parts = []
+    if kind in (None, "ruiji"):
+        members = [c for c in peer_type_members(region) if c != region]
+        dist = peers.distances(profile, region).reindex(members)
+        reason = types["reason_en" if en else "reason_ja"]
+        ruiji = pd.DataFrame({"region_code": members, "region_name": [names.get(c) for c in members],
+                              "peer_kind": PEER_KINDS["ruiji"], "peer_type": label.reindex(members).to_numpy(),
+                              "distance": dist.to_numpy(), "why": reason.reindex(members).to_numpy()},
+                             columns=PEER_COLUMNS)
+        parts.append(ruiji.sort_values(["distance", "region_code"], na_position="last"))
+    if kind in (None, "distance"):
+        p = cached_peers(region, None, k)
+        parts.append(pd.DataFrame({"region_code": p["region_code"], "region_name": p["region_name_ja"],
+                                   "peer_kind": PEER_KINDS["distance"],
+                                   "peer_type": label.reindex(p["region_code"]).to_numpy(),
+                                   "distance": p["distance"], "why": p["why_en" if en else "why_ja"]},
+                                  columns=PEER_COLUMNS))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=PEER_COLUMNS)
+    return out.astype({"distance": "float64"})
+
+
+# --- regions by name or code (CLI, API) ------------------------------------------------------------------
+
+class AmbiguousRegion(DataError):
+    """A name that several regions share (府中市 is in 東京都 and 広島県); ``candidates`` lists them."""
+
+    def __init__(self, text: str, candidates: list[dict]) -> None:
+        listed = ", ".join(f"{c['code']} {c['name_ja']}（{c['prefecture_ja']}）" for c in candidates)
+        super().__init__(f"{text!r} names {len(candidates)} regions: {listed}; give the code or the prefecture "
+                         f"too (e.g. {candidates[0]['prefecture_ja']}{candidates[0]['name_ja']})")
+        self.candidates = candidates
+
+
+def _name_keys(name_ja: str, name_en, level: str) -> set[str]:
+    keys = {name_ja}
+    if isinstance(name_en, str) and name_en:
+        keys.add(name_en.lower())
+    if level == "prefecture" and name_ja != "北海道":
+        keys.add(name_ja[:-1])   # 東京都 → 東京
+    return keys
+
+
+def resolve_region(cur: duckdb.DuckDBPyConnection, text: str,
+                   levels: tuple[str, ...] = ("prefecture", "municipality")) -> str:
+    """The code of a prefecture or municipality given by code (17, 08202, 082023) or name (石川県, 日立市,
+    東京都府中市, Ishikawa).
+
+    Raises
+    ------
+    AmbiguousRegion
+        A municipal name several municipalities share; the message lists them with their prefectures.
+    DataError
+        No region of ``levels`` has that code or name (with the closest names as a hint).
+    """
+    import difflib
+    import unicodedata
+
+    t = unicodedata.normalize("NFKC", str(text)).strip().replace(" ", "")
+    r = query.regions(cur)
+    r = r[r["level"].isin(levels)]
+    if t.upper().startswith("R") and t[1:].isdigit():
+        t = t[1:]
+    if t.isdigit():
+        code = {1: f"{t:0>2}", 2: t, 5: t[:2] if t.endswith("000") else t, 6: t[:2] if t[2:5] == "000" else t[:5]
+                }.get(len(t))
+        if code in set(r["code"]):
+            return code
+        raise DataError(f"unknown region code {text!r}; expected a prefecture (01–47) or municipality code "
+                        "(5 digits, e.g. 08202)")
+    prefs = r[r["level"] == "prefecture"] if "prefecture" in levels else query.regions(cur).query(
+        "level == 'prefecture'")
+    pref_names = dict(zip(prefs["code"], prefs["name_ja"], strict=True))
+    hits: dict[str, tuple] = {}
+    for row in r.itertuples():
+        keys = _name_keys(row.name_ja, row.name_en, row.level)
+        if t in keys or t.lower() in keys:
+            hits[row.code] = row
+        elif row.level == "municipality":
+            # 東京都府中市 / 東京府中市: the prefecture's name first singles out one municipality.
+            pref = pref_names.get(row.prefecture_code, "")
+            if any(t == p + row.name_ja for p in _name_keys(pref, None, "prefecture") if p):
+                hits[row.code] = row
+    if len(hits) == 1:
+        return next(iter(hits))
+    if len(hits) > 1:
+        raise AmbiguousRegion(text, [dict(code=c, name_ja=h.name_ja, prefecture_code=h.prefecture_code,
+                                          prefecture_ja=pref_names.get(h.prefecture_code, ""))
+                                     for c, h in sorted(hits.items())])
+    # Suggest names in the script the user typed (Tokio → tokyo, 日立 → 日立市).
+    names = ([n.lower() for n in r["name_en"] if isinstance(n, str) and n] if t.isascii()
+             else list(r["name_ja"]))
+    close = difflib.get_close_matches(t.lower() if t.isascii() else t, list(dict.fromkeys(names)), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise DataError(f"unknown region {text!r}{hint}")
+
+
+# --- municipal profile (市区町村カルテ) -------------------------------------------------------------------
+
+def _plain(v):
+    """A numpy/pandas scalar as plain JSON (None for missing)."""
+    if v is None or v is pd.NA or (isinstance(v, float | np.floating) and not np.isfinite(v)):
+        return None
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    return v
+
+
+def _municipal_base(cur: duckdb.DuckDBPyConnection) -> dict:
+    """Everything the municipal profile needs, for every municipality at once (memoised per data version):
+    each figure's values with its ranks and medians, the age groups, the LQ rows split by municipality."""
+    from metrics import municipal
+
+    obs = query.municipal_observations(cur, municipal.SOURCE_IDS)
+    cat = query.catalog(cur).set_index("id")
+    regions = query.regions(cur)
+    munis = regions[regions["level"] == "municipality"].set_index("code")
+    prefs = regions[regions["level"] == "prefecture"].set_index("code")
+    prefecture_of = munis["prefecture_code"]
+    types = peer_types_table(cur).set_index("code")
+    peer_of = types["type_code"].where(types["type_code"] != "unclassified").reindex(munis.index)
+    figures = {}
+    for fid in dict.fromkeys([*municipal.HEADLINE_IDS, *municipal.FINANCE_IDS]):
+        fig = municipal.make_figure(obs, cat, fid)
+        figures[fid] = (fig, municipal.figure_table(fig, prefecture_of, peer_of))
+    pop_year = max(municipal.years_of(obs, "A1101"))
+    ages = pd.DataFrame({ind: municipal.latest(obs, ind, pop_year)[1] for ind in municipal.POPULATION_IDS}
+                        ).reindex(munis.index)
+    lq_rows = {}
+    for measure in ("employees", "establishments"):
+        for against in ("nation", "prefecture"):
+            table = cached_lq_table(measure, None, "municipality", against)
+            lq_rows[(measure, against)] = dict(tuple(table.groupby("region_code", sort=False)))
+            lq_year = int(table["year"].iloc[0])
+    sources = {i: {"ja": str(cat.loc[i, "source_ja"]), "en": str(cat.loc[i, "source_en"])} for i in cat.index}
+    return {"obs_by_code": dict(tuple(obs.groupby("region_code", sort=False))), "catalog": cat, "munis": munis,
+            "prefs": prefs, "types": types, "figures": figures, "pop_year": pop_year,
+            "pop_years": municipal.years_of(obs, "A1101"), "ages": ages,
+            "ages_pref": ages.groupby(prefecture_of).sum(min_count=1), "ages_nation": ages.sum(min_count=1),
+            "lq_rows": lq_rows, "lq_year": lq_year, "sources": sources, "population": ages["A1101"]}
+
+
+_cached_municipal_base = per_version(2)(_municipal_base)
+
+
+def municipal_codes() -> list[str]:
+    """Codes of every municipality with a profile, in display order."""
+    return list(_cached_municipal_base()["munis"].index)
+
+
+def municipal_profile(cur: duckdb.DuckDBPyConnection, code: str, lang: str = "ja") -> dict:
+    """The profile (カルテ) of one municipality (5-digit code) as plain JSON: headline figures with their
+    ranks in the prefecture, Japan and the 類似団体 type and the type's median; the age structure; industries'
+    LQs against Japan and the prefecture with the counts behind them; finance against the peer group; the
+    indicators that have two years; findings in ``lang``; the type with its reason and a comparison link.
+
+    Every number names its unit, year and dataset. Uses the tables memoised per data version, like
+    :func:`findings_table`, so the CLI and the API pay for the shared part once. DataError for a code
+    that is not a municipality of the bundled data.
+    """
+    from metrics import municipal
+
+    del cur   # the shared tables come from the memo (same serving database)
+    base = _cached_municipal_base()
+    code = str(code)
+    if code not in base["munis"].index:
+        raise DataError(f"unknown municipality {code!r}; expected a 5-digit code of the bundled data "
+                        "(e.g. 08202 for 日立市)")
+    en = lang == "en"
+    me = base["munis"].loc[code]
+    pref_code = str(me["prefecture_code"])
+    pref = base["prefs"].loc[pref_code]
+    pref_names = (str(pref["name_ja"]), str(pref["name_en"]))
+    ptype = base["types"].loc[code] if code in base["types"].index else None
+    type_code = None if ptype is None else str(ptype["type_code"])
+    peer_label = None if ptype is None or type_code == "unclassified" else (str(ptype["type_label_ja"]),
+                                                                             str(ptype["type_label_en"]))
+    members = peer_type_members(code)
+
+    def source(fig) -> dict:
+        parts = [base["sources"][i] for i in dict.fromkeys(fig.indicator_ids) if i in base["sources"]]
+        return {k: "; ".join(dict.fromkeys(p[k] for p in parts)) for k in ("ja", "en")}
+
+    def entry(fid: str) -> dict:
+        fig, table = base["figures"][fid]
+        return municipal.figure_entry(fig, table.loc[code], lang=lang, source=source(fig), prefecture=pref_names,
+                                      peer_label=peer_label)
+
+    ages = base["ages"].loc[code].to_dict()
+    pop_rows = municipal.population_structure(ages, base["ages_pref"].loc[pref_code].to_dict(),
+                                              base["ages_nation"].to_dict(), year=base["pop_year"], lang=lang)
+    two_years = len(base["pop_years"]) >= 2
+    population = {
+        "year": base["pop_year"], "rows": pop_rows,
+        "source": base["sources"]["A1101"]["en" if en else "ja"],
+        "dataset": _plain(base["figures"]["A1101"][1].loc[code, "dataset"]),
+        "note": ("Shares are of the total population including age not stated; prefecture and Japan are sums of "
+                 "their municipalities." if en else
+                 "割合は年齢不詳を含む総人口に対するもの。県・全国は市区町村の合計。"),
+        "change_available": two_years,
+        "change_note": None if two_years else (
+            f"The bundled municipal population is one census ({base['pop_year']}) only: no change is shown."
+            if en else f"同梱の市区町村人口は{base['pop_year']}年国勢調査の1時点のみのため、変化は示していません。"),
+    }
+    empty = pd.DataFrame(columns=["industry_code", "lq", "strength", "value", "share", "industry_name_ja",
+                                  "industry_name_en"])
+    parts = [base["lq_rows"][k].get(code, empty) for k in (("employees", "nation"), ("employees", "prefecture"),
+                                                          ("establishments", "nation"),
+                                                          ("establishments", "prefecture"))]
+    industry = {
+        "year": base["lq_year"], "rows": municipal.industry_rows(*parts, lang=lang),
+        "strength_rule": {m: lq.strength_rule(m) for m in ("employees", "establishments")},
+        "source": (base["sources"].get("lq_employees") or {}).get("en" if en else "ja"),
+        # Municipal industry counts come from the same file as C2208 (SSDSE-A, economic census).
+        "dataset": _plain(base["figures"]["C2208"][1].loc[code, "dataset"]),
+        "note": (f"Municipal industry data is the {base['lq_year']} Economic Census only, so there is no "
+                 "2016→2021 change for municipalities (prefectures have both years)." if en else
+                 f"市区町村の産業データは{base['lq_year']}年経済センサスのみのため、2016→2021年の変化は示せません"
+                 "（都道府県は両年あり）。"),
+    }
+    compare_codes = municipal.compare_peers(code, members, base["population"]) if members else [code]
+    profile = {
+        "code": code, "level": "municipality", "lang": lang,
+        "name": str(me["name_en"] if en and isinstance(me["name_en"], str) else me["name_ja"]),
+        "name_ja": str(me["name_ja"]), "name_en": _plain(me["name_en"]),
+        "prefecture_code": pref_code, "prefecture": pref_names[1 if en else 0],
+        "prefecture_ja": pref_names[0], "prefecture_en": pref_names[1],
+        "kind": None if ptype is None else str(ptype["kind"]),
+        "peer_type": None if ptype is None else {
+            "type_code": type_code, "label": _plain(ptype["type_label_en" if en else "type_label_ja"]),
+            "label_ja": _plain(ptype["type_label_ja"]), "label_en": _plain(ptype["type_label_en"]),
+            "reason": _plain(ptype["reason_en" if en else "reason_ja"]), "reason_ja": _plain(ptype["reason_ja"]),
+            "reason_en": _plain(ptype["reason_en"]), "n_members": len(members), "members": members,
+            "dataset": _plain(ptype["dataset_id"]), "designation_source": _plain(ptype["designation_source"]),
+            "compare_codes": compare_codes, "compare_href": "/compare?regions=" + ",".join(compare_codes)},
+        "headline": [entry(f) for f in municipal.HEADLINE_IDS],
+        "population": population, "industry": industry,
+        "finance": [entry(f) for f in municipal.FINANCE_IDS],
+        "changes": municipal.changes(base["obs_by_code"].get(code, pd.DataFrame(columns=["indicator_id"])),
+                                     base["catalog"], municipal.CHANGE_IDS, lang),
+    }
+    found = municipal.findings(profile)
+    profile["findings"] = [dict(f, text=f["text_en"] if en else f["text_ja"]) for f in found]
+    return profile
+
+
+def _municipal_profile(cur: duckdb.DuckDBPyConnection, code: str, lang: str = "ja") -> dict:
+    return municipal_profile(cur, code, lang)
+
+
+# ≈ 40 KB a profile: 512 keeps a worker's memo near 20 MB; a profile not in it costs ≈ 20 ms from the base.
+cached_municipal_profile = per_version(512)(_municipal_profile)
+
+
+def municipal_findings_table(cur: duckdb.DuckDBPyConnection, code: str, lang: str = "ja") -> pd.DataFrame:
+    """The findings of a municipality as the prefecture's are given (:func:`findings_table`): kind, subject,
+    text (in ``lang``), numbers; from :func:`municipal_profile`."""
+    found = municipal_profile(cur, code, lang)["findings"]
+    return pd.DataFrame([dict(kind=f["kind"], subject=f["subject"], text=f["text_en"] if lang == "en" else
+                              f["text_ja"], numbers=f["numbers"]) for f in found],
+                        columns=["kind", "subject", "text", "numbers"])
+
+
+# --- the prefecture profile's shared parts, memoised once per data version for all 47 (issue 13) ---------
+# A profile that is new to a worker used to recompute the 47 × 10 matrix for its peers and read the catalog
+# row of each indicator again (≈ 230 ms per prefecture); these compute the same figures once for every region.
+
+_cached_profile_matrix = per_version(8)(lambda cur, ids: profile_matrix(cur, list(ids)))
+_cached_region_names = per_version(4)(region_names)
+_cached_catalog = per_version(2)(query.catalog)
+
+
+def cached_region_peers(region: str, k: int = 5) -> pd.DataFrame:
+    """:func:`region_peers` over :data:`PROFILE_DEFAULT`, from the matrix memoised per data version."""
+    matrix, _, _ = _cached_profile_matrix(tuple(PROFILE_DEFAULT))
+    if region not in matrix.index:
+        raise DataError(f"unknown prefecture {region!r}; expected a code 01–47")
+    out = peers.peers(matrix, region, k=k)
+    out.insert(1, "region_name_ja", out["region_code"].map(_cached_region_names("ja")))
+    if hasattr(peers, "why"):    # the reasons in words, as region_peers gives them
+        cat = _cached_catalog().set_index("id")
+        labels = {i: (cat.at[i, "name_ja"], cat.at[i, "name_en"], cat.at[i, "unit"] or "",
+                      cat.at[i, "unit_en"] or "", 1) for i in matrix.columns}
+        for lang in ("ja", "en"):
+            out[f"why_{lang}"] = [peers.why(s, matrix.loc[region], matrix.loc[c], labels, lang)
+                                  for c, s in zip(out["region_code"], out["similar"], strict=True)]
+    return out
+
+
+def profile_deviations(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> pd.DataFrame:
+    """:func:`profile_deviation` for every prefecture at once (column ``region_code``), same figures."""
+    regions = query.regions(cur)
+    prefs = regions[regions["level"] == "prefecture"].set_index("code")
+    frames = []
+    for ind in indicator_ids:
+        meta = query.indicator(cur, ind)
+        if meta["status"] != "loaded" or not hasattr(meta["prefecture_years"], "__len__"):
+            continue
+        table = cached_comparison(ind, None).set_index("region_code")
+        vals = table["value"]
+        dev = {k: table[col].map(lambda v, vals=vals: views.deviation_of(v, vals))
+               for k, col in (("nation", "national_value"), ("block", "block_value"))}
+        group = np.where(prefs["metro_code"].reindex(table.index) == "non-metro", table["non_metro_value"],
+                         table["metro_value"])
+        scores = pd.DataFrame({"region": table["deviation_score"], **dev,
+                               "group": [views.deviation_of(v, vals) for v in group]}, index=table.index)
+        if _direction(meta) is False:
+            scores = 100 - scores
+        frames.append(pd.DataFrame({"region_code": table.index, "indicator_id": ind, "name_ja": meta["name_ja"],
+                                    "name_en": meta["name_en"], "year": int(table["year"].iloc[0]),
+                                    "value": table["value"].to_numpy(), "unit": meta["unit"],
+                                    "rank": table["rank"].to_numpy(), **{c: scores[c].to_numpy() for c in scores}}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+cached_profile_deviations = per_version(8)(lambda cur, ids: profile_deviations(cur, list(ids)))

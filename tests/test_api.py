@@ -132,7 +132,7 @@ def test_openapi_document_lists_every_endpoint(client):
     doc = _json(client.get(f"{API}/openapi.json"))
     assert doc["openapi"].startswith("3.1")
     assert set(doc["paths"]) == {"/indicators", "/indicators/{id}", "/regions", "/values", "/lq", "/compare",
-                                 "/index", "/findings"}
+                                 "/index", "/findings", "/peers", "/profile"}
 
 
 schema = schemathesis.openapi.from_wsgi(f"{API}/openapi.json", server)

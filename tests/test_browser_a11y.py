@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 PAGES = ["/", "/map", "/map?level=municipality", "/profile?region=13", "/compare", "/industry", "/index", "/data",
-         "/api"]
+         "/api", "/profile?region=08202",
+         "/compare?regions=08202,08,peer-08202,00&ind=aging_rate"]     # a municipality compared (issue 13)
 
 
 def with_lang(path: str, lang: str) -> str:
@@ -250,6 +251,8 @@ JA_PAGE_LATIN = {"LQ", "CSV", "PNG", "SVG", "API", "e-Stat", "SSDSE", "Excel", "
                  "chiiki", "English", "Jenks", "OpenAPI", "README", "JIS", "NSTAC", "GNT", "RIS", "VC", "IT",
                  "km", "g", "g1", "sd", "KIND", "tidy", "estat", "koyo", "gnt", "raw", "meta", "UTF-8", "BOM",
                  "x", "y", "r", "GET", "curl", "Esc", "RESAS", "RFC",
+                 # units as the statistics write them, and the study material's own label (seed 004)
+                 "ha", "mm", "t", "seed",
                  # colour scales are known by these names (ColorBrewer, matplotlib)
                  "viridis", "cividis", "Blues", "YlGnBu", "PuOr", "RdBu"}
 
@@ -283,7 +286,7 @@ for (const gd of document.querySelectorAll('.js-plotly-plot')) {
   for (const t of gd.querySelectorAll('svg text')) push('chart ' + id, t.textContent);
   for (const tr of gd.data || []) {
     push('hover ' + id, (tr.hovertemplate || '').replace(/%\{[^}]*\}/g, ' ').replace(/<[^>]*>/g, ' '));
-    if (tr.showlegend !== false) push('trace name ' + id, tr.name);
+    if (tr.showlegend !== false) push('trace name ' + id, (tr.name || '').replace(/<[^>]*>/g, ' '));
     for (const k of ['hovertext', 'customdata']) {
       const v = tr[k]; if (!v) continue;
       for (const s of (Array.isArray(v) ? v.flat(3) : [v])) if (typeof s === 'string') push(k + ' ' + id, s);

@@ -182,8 +182,11 @@ def test_profile_page_has_findings_and_charts():
     assert any("University undergraduates per 1,000 people" in li.children for li in findings.children)
     dev = find(tree, ids.PROFILE_DEVIATION).figure
     assert [s["name"] for s in dev["data"]][:2] == ["Kyoto", "Japan"]
-    table = find(tree, ids.PROFILE_DEVIATION_TABLE)
-    assert table.data[0]["indicator"] == "University undergraduates per 1,000 people" and table.data[0]["rank"] == 1
+    # A plain HTML table now (no DataTable): the first row is the indicator where Kyoto ranks 1st.
+    first = find(tree, ids.PROFILE_DEVIATION_TABLE)._traverse()
+    row = next(c for c in first if type(c).__name__ == "Tbody").children[0]
+    cells = [td.children for td in row.children]
+    assert cells[0] == "University undergraduates per 1,000 people" and cells[4] == "1"
     bubble = find(tree, ids.PROFILE_BUBBLE).figure
     assert len(bubble["data"][0]["x"]) == 18
 

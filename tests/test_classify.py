@@ -17,7 +17,9 @@ from metrics import classify
     ("quantile", [1, 1, 1, 2], 2, [1, 2]),                 # ties collapse classes
     ("equal", [0, 10], 5, [0, 2, 4, 6, 8, 10]),
     ("equal", [3, 3, 3], 4, [3, 3]),
-    ("jenks", [1, 2, 3, 10, 11, 12, 30, 31], 3, [1, 10, 30, 31]),
+    # mapclassify's breaks are class upper bounds (3, 12, 31) after the minimum; the classes are the same
+    # three clusters as before, which had their breaks at the clusters' first values (1, 10, 30, 31).
+    ("jenks", [1, 2, 3, 10, 11, 12, 30, 31], 3, [1, 3, 12, 31]),
     ("jenks", [5, 5, 5], 3, [5]),
     ("quantile", [np.nan, 1, 3], 2, [1, 2, 3]),
 ])
@@ -38,7 +40,16 @@ def test_fixed_breaks_errors(text, message):
 
 
 def test_classify_indices():
-    assert classify.classify([0, 5, 10, np.nan, 99], [0, 5, 10]).tolist() == [0, 1, 1, -1, 1]
+    # Classes are closed on the right as in mapclassify (5 is in the first class of 0, 5, 10, as a legend
+    # "0–5" says); before mapclassify they were closed on the left.
+    assert classify.classify([0, 5, 10, np.nan, 99, -3], [0, 5, 10]).tolist() == [0, 0, 1, -1, 1, 0]
+
+
+def test_jenks_breaks_are_mapclassify_fisher_jenks():
+    import mapclassify
+
+    v = np.array([4.0, 1, 9, 2, 40, 38, 11, 10, 3])
+    assert classify.jenks_breaks(v, 3) == [1.0, *mapclassify.FisherJenks(v, k=3).bins.tolist()] == [1, 4, 11, 40]
 
 
 def test_jenks_sampled_close_to_exact():
@@ -46,7 +57,9 @@ def test_jenks_sampled_close_to_exact():
     v = np.concatenate([rng.normal(0, 1, 700), rng.normal(10, 1, 700)])
     exact = classify.jenks_breaks(v, 2, max_points=10_000)
     sampled = classify.jenks_breaks(v, 2)
-    assert abs(exact[1] - sampled[1]) < 0.5 and 3 < sampled[1] < 8
+    # The break is now the lower cluster's upper bound (about its largest value, ~3), no longer the upper
+    # cluster's first value (~7): the gap is the same, the side of it differs.
+    assert abs(exact[1] - sampled[1]) < 0.5 and 2 < sampled[1] < 8
 
 
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1, max_size=60),

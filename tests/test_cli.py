@@ -63,7 +63,7 @@ def test_export_municipal_json_and_xlsx(capsys, tmp_path):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["export", "indicator", "nope"], "unknown indicator 'nope'"),
-    (["export", "indicator", "opening_rate"], "is not loaded; load it with: chiiki import koyo FILE"),
+    (["export", "indicator", "opening_rate"], "is not loaded; load it with: chiiki fetch koyo"),
     (["export", "indicator", "A1101", "--year", "1800"], "no prefecture data for 1800"),
     (["import", "tidy", "/nonexistent.csv"], "file not found"),
     (["import", "estat", str(FIXTURES / "estat_getstatsdata.json"), "--mapping", "{bad"],

@@ -151,7 +151,7 @@ def test_estat_table_for_an_official_indicator(tmp_path, loaded):
     ("tidy", TIDY + "東京都,opening_rate,2022,1\n", None,
      "row 2, column 'indicator_id': opening_rate is computed from other indicators (new_establishments ÷ "
      "covered_establishments_prev), so it cannot be imported; import new_establishments and "
-     "covered_establishments_prev instead with: chiiki import koyo FILE"),
+     "covered_establishments_prev instead with: chiiki fetch koyo"),
     ("tidy", TIDY + "東京都,vc_per_capita,2022,1\n", None,
      "import vc_investment instead with: chiiki import tidy FILE"),
     ("tidy", TIDY + "東京都,vc_per_capita,2022,1\n", None, "A1101 comes from the bundled data"),

@@ -49,3 +49,21 @@ def test_checker_sees_an_execute_call(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("def f(cur):\n    return cur.execute('SELECT 1')\n", encoding="utf-8")
     assert _calls_execute(bad)
+
+
+def _imports_metrics(path: Path) -> bool:
+    return any(m == "metrics" or m.startswith("metrics.") for m in _imports(path))
+
+
+def test_loaders_never_import_metrics():
+    # metrics → loaders only: a loader importing metrics would make the build depend on the analysis
+    # (and invite import cycles through metrics.service).
+    offenders = [p.relative_to(ROOT).as_posix() for p in (ROOT / "loaders").rglob("*.py") if _imports_metrics(p)]
+    assert offenders == []
+
+
+def test_layering_checker_sees_a_metrics_import(tmp_path):
+    for line in ("from metrics.peer_types import classify\n", "import metrics.lq\n", "from metrics import lq\n"):
+        bad = tmp_path / "bad.py"
+        bad.write_text(f"def f():\n    {line}", encoding="utf-8")
+        assert _imports_metrics(bad), line

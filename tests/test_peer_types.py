@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from loaders import query, ruiji
 from loaders.errors import DataError
+from loaders.ruiji import DESIGNATIONS, classify, population_class, type_labels
 from loaders.store import PROJECT_ROOT
-from metrics.peer_types import DESIGNATIONS, classify, population_class, type_labels
 
 # --- the rule, by hand ------------------------------------------------------------------------------------
 # Shares are (2次, 3次); the industry part is decided by 2次+3次 and 3次.
@@ -188,13 +188,28 @@ def table() -> pd.DataFrame:
     return pd.read_parquet(PROJECT_ROOT / "data" / "peer_types.parquet")
 
 
-def test_query_reads_the_table(cur, table, tmp_path):
+def test_query_reads_the_table(cur, table):
     df = query.peer_types(cur)
     assert list(df.columns) == ruiji.PEER_TYPE_COLUMNS
     assert len(df) == 1741 and df["code"].is_unique and df["code"].is_monotonic_increasing
     pd.testing.assert_frame_equal(df, table, check_dtype=False)
+
+
+def test_peer_types_are_served_from_the_serving_database(cur, tmp_path):
+    import shutil
+
+    import duckdb
+
+    from loaders import store
+
+    # The serving file has the table itself: the query does not depend on where data/ is.
+    assert cur.execute("SELECT count(*) FROM peer_types").fetchone()[0] == 1741
+    # A data folder without the optional table still builds, and the query says what is missing.
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data, ignore=shutil.ignore_patterns("peer_types.parquet"))
+    con = duckdb.connect(str(store.build_serving_db(tmp_path / "s.duckdb", data)), read_only=True)
     with pytest.raises(DataError, match="no 類似団体 table"):
-        query.peer_types(cur, tmp_path)
+        query.peer_types(con.cursor())
 
 
 def test_one_row_per_municipality_of_the_regions_table(cur, table):
@@ -277,6 +292,4 @@ def test_sources_md_documents_the_table():
 def test_docstring_examples():
     import doctest
 
-    from metrics import peer_types
-
-    assert doctest.testmod(peer_types).failed == 0
+    assert doctest.testmod(ruiji).failed == 0

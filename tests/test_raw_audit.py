@@ -37,6 +37,9 @@ pytestmark = pytest.mark.raw
 DATA = PROJECT_ROOT / "data"
 KENMIN_FILE = "kenmin/esri_kenmin_gdp_by_industry_nominal_2011_2022.json"
 KENMIN_DATASET = "kenmin-2022"
+# Counts of programmes parsed from seed 004's list, not cells of a statistical table: audited separately
+# below (every programme name is in the seed, every count is the programmes placed in the prefecture).
+CLUSTER_DATASET = "meti-clusters-seed004"
 NATION = "00"
 SHOW = 20  # mismatches quoted in an assertion message
 
@@ -288,12 +291,13 @@ def test_raw_files_parse_cleanly(raw):
 
 def test_every_bundled_dataset_has_its_raw_file(raw, bundle):
     datasets = set(bundle["observations"]["dataset_id"]) | set(bundle["industry_activity"]["dataset_id"])
-    assert sorted(datasets - set(raw.ssdse) - {KENMIN_DATASET}) == []
+    assert sorted(datasets - set(raw.ssdse) - {KENMIN_DATASET, CLUSTER_DATASET}) == []
 
 
 def test_every_bundled_observation_equals_its_raw_cell(raw, bundle):
     keys = ["indicator_id", "region_code", "year", "dataset_id"]
     obs = bundle["observations"]
+    obs = obs[obs["dataset_id"] != CLUSTER_DATASET]
     dup = obs[obs.duplicated(keys, keep=False)]
     assert dup.empty, f"{len(dup)} bundled rows share a key:" + _fmt(dup, keys, ["value"])
     m = _diff(raw.observations, obs, keys)
@@ -308,6 +312,7 @@ def test_every_bundled_observation_equals_its_raw_cell(raw, bundle):
 def test_no_raw_cell_is_missing_from_the_bundle(raw, bundle):
     keys = ["indicator_id", "region_code", "year", "dataset_id"]
     obs = bundle["observations"]
+    obs = obs[obs["dataset_id"] != CLUSTER_DATASET]
     bundled = set(obs["dataset_id"])
     # Only files the bundle draws on must be complete; an unused raw file is not an error here.
     expected = raw.observations[raw.observations["dataset_id"].isin(bundled)]
@@ -420,3 +425,28 @@ def test_value_added_lq_equals_recomputation_from_raw_for_every_year(raw, cur):
         problems += found
     assert problems == [], "\n".join(problems)
     assert set(compared.values()) == {47 * len(raw.kenmin["sectors"])}, compared
+
+
+def test_cluster_programmes_are_the_seed_list_and_counts_are_the_programmes_placed(raw_dir, bundle):
+    """Seed 004 map ⑤: the file is the one the manifest records, every programme name is in it, and
+    each prefecture's count is the number of programmes placed in that prefecture (block-wide and
+    unplaced programmes count nowhere)."""
+    import hashlib
+
+    seed = raw_dir.parent.parent / "seeds" / "004_f478f2f433150f9e.txt"
+    text = seed.read_text(encoding="utf-8")
+    manifest = json.loads((PROJECT_ROOT / "data" / "manifest.json").read_text(encoding="utf-8"))
+    recorded = {k: v for k, v in manifest["raw_files"].items() if k.endswith(seed.name)}
+    assert list(recorded.values()) == [hashlib.sha256(seed.read_bytes()).hexdigest()]
+    programmes = pd.read_parquet(PROJECT_ROOT / "data" / "clusters.parquet")
+    assert len(programmes) == 161 and sorted(programmes["no"]) == list(range(1, 162))
+    squeeze = lambda x: re.sub(r"\s+", "", x)  # noqa: E731 - the seed wraps long names over lines
+    missing = [n for n in programmes["name"] if squeeze(n) not in squeeze(text)]
+    assert missing == []
+    placed = programmes[programmes["area_level"] == "prefecture"]["area_codes"].str.split(",").explode()
+    expected = placed.value_counts()
+    obs = bundle["observations"]
+    counts = obs[obs["dataset_id"] == CLUSTER_DATASET].set_index("region_code")["value"]
+    assert len(counts) == 47
+    for code, value in counts.items():
+        assert value == expected.get(code, 0), code

@@ -146,5 +146,7 @@ def run_import(kind: str, path: Path, *, indicator: str | None = None, mapping: 
     reset_store()
     build_serving_db()
     replaced = f"; replaced {len(overlap)} official values, marked as import {import_id}" if len(overlap) else ""
+    # What a parser left out on purpose (missing markers, 特別区部, その他) is said, never silent.
+    skipped = "".join(f"; {n}" for n in rows.attrs.get("notes", []))
     return (f"imported {len(rows)} values of {indicators} from {path.name} "
-            f"(import {import_id}, sha256 {digest[:12]}…){replaced}")
+            f"(import {import_id}, sha256 {digest[:12]}…){replaced}{skipped}")

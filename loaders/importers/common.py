@@ -193,11 +193,15 @@ def parse_value(text: str, *, file: str, row: int, column: str) -> float:
 
 
 def parse_year(text: str, *, file: str, row: int, column: str) -> int:
+    """A year as 2021, 2021年, 2021年度, FY2021, or a Japanese era year (令和3年度, 平成30年, R3)."""
+    year = era_year(str(text))
+    if year is not None:
+        return year
     t = normalise(text).removesuffix("年度").removesuffix("年").removeprefix("FY").strip()
     if t.endswith(".0"):
         t = t[:-2]
     if not (t.isdigit() and 1900 <= int(t) <= 2100):
-        raise DataError(f"expected a year such as 2021, found {text!r}", file=file, row=row, column=column)
+        raise DataError(f"expected a year such as 2021 or 令和3年度, found {text!r}", file=file, row=row, column=column)
     return int(t)
 
 
@@ -311,3 +315,107 @@ def check_duplicates(df: pd.DataFrame, keys: list[str], *, file: str, rows: list
         idx = [i for i, d in enumerate(dup) if d][:2]
         raise DataError(f"duplicate rows for the same {', '.join(keys)}: rows {rows[idx[0]]} and "
                         f"{rows[idx[1]]}", file=file, row=rows[idx[1]])
+
+
+# --- Japanese era years and official workbooks (issue 14) ----------------------------------------------------------
+
+# First Gregorian year of each era: 令和元年 = 2019. Written forms in official tables: 令和4年度, 令和 4 年,
+# R4, H30年, 平成元年.
+ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "R": 2018, "H": 1988, "S": 1925}
+
+
+def era_year(text: str) -> int | None:
+    """The Gregorian year of a Japanese era year (令和4年度 → 2022, 平成元年 → 1989); None if it is not one.
+
+    A fiscal year (年度) is named by the year it starts in, so 令和4年度 is FY2022 (April 2022 – March 2023).
+    """
+    t = "".join(normalise(text).split())
+    for era, base in ERAS.items():
+        if not t.upper().startswith(era):
+            continue
+        rest = t[len(era):]
+        for suffix in ("年度", "年"):
+            if suffix in rest:
+                rest = rest[:rest.index(suffix)]
+                break
+        n = 1 if rest == "元" else int(rest) if rest.isdigit() else None
+        if n is None or not 1 <= n <= 64:
+            return None
+        return base + n
+    return None
+
+
+def compact(text: object) -> str:
+    """NFKC without any whitespace: labels in official sheets are spaced for print (北　海　道, 全 国 計)."""
+    return "".join(normalise("" if text is None else str(text)).split())
+
+
+def sheet_rows(path: Path, wanted: str, *, max_rows: int = 200, max_cols: int = 40) -> list[list[object]] | None:
+    """The top-left cells of the sheet whose name is ``wanted`` (compared without spaces, NFKC), or None.
+
+    Official workbooks are read as published: cells keep their types (numbers stay numbers) and the
+    caller checks the header cells and row positions it expects. .xlsx is read with openpyxl, the
+    old binary .xls with xlrd.
+
+    Raises
+    ------
+    DataError
+        The file is not a workbook either library can open.
+    """
+    check_size(path)
+    want = compact(wanted)
+    if path.suffix.lower() == ".xls":
+        try:
+            import xlrd
+
+            book = xlrd.open_workbook(str(path), on_demand=True)
+        except Exception as exc:  # xlrd raises its own types for a damaged file
+            raise DataError(f"cannot open as an Excel workbook: {exc}", file=path.name) from None
+        try:
+            for name in book.sheet_names():
+                if compact(name) == want:
+                    sh = book.sheet_by_name(name)
+                    return [[sh.cell_value(r, c) if c < sh.row_len(r) else None for c in range(max_cols)]
+                            for r in range(min(sh.nrows, max_rows))]
+            return None
+        finally:
+            book.release_resources()
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/… for files that are not xlsx
+        raise DataError(f"cannot open as an Excel workbook (.xlsx): {exc}", file=path.name) from None
+    try:
+        for name in book.sheetnames:
+            if compact(name) == want:
+                rows = []
+                for row in book[name].iter_rows(min_row=1, max_row=max_rows, max_col=max_cols, values_only=True):
+                    rows.append(list(row) + [None] * (max_cols - len(row)))
+                return rows
+        return None
+    finally:
+        book.close()
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of a workbook (empty for a file that is not one)."""
+    try:
+        if path.suffix.lower() == ".xls":
+            import xlrd
+
+            return list(xlrd.open_workbook(str(path), on_demand=True).sheet_names())
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, keep_links=False)
+        try:
+            return list(book.sheetnames)
+        finally:
+            book.close()
+    except Exception:  # not a workbook: the caller reads it as a table and reports that
+        return []
+
+
+def cell_name(row: int, col: int) -> str:
+    """Spreadsheet address of a 1-based row and 0-based column: (4, 1) → B4."""
+    return f"{chr(ord('A') + col)}{row}"

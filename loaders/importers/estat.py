@@ -5,7 +5,17 @@ indicator the values are and pins every dimension except area and time to one co
 ``{"indicator": "patent_registrations", "filters": {"cat01": "100"}}``. The catalog knows mappings
 for some tables by statsDataId; ``--indicator``/``--mapping`` give or override one.
 
-Special cells (``-``, ``…``, ``x``, ``***`` and those the table's NOTE lists) are missing values.
+Special cells (``-``, ``…``, ``x``, ``***`` and those the table's NOTE lists) are missing values; the
+import report says how many and why (the NOTE's or the download's explanation of the marker).
+
+Downloads from the e-Stat web pages (統計表表示 → ダウンロード, CSV or Excel, with codes) are read as
+downloaded: the header block (統計表ID, 統計名, 表題, notes) above the table is skipped, the table's
+columns ``<dimension> コード`` / ``<dimension>`` / ``unit`` / ``value`` / ``annotation`` (or their
+Japanese labels) are recognised, and dimensions are named as in the API: 表章項目 → ``tab``, the area
+(地域, 都道府県…) → ``area``, the time axis (時間軸…) → ``time``, and the others ``cat01``, ``cat02``… in
+column order. Time codes such as 2022100000 give the year; without one, a name such as 令和4年度 or
+平成30年 is understood. Rows for 全国 are the national value; 特別区部 (13100, the 23 wards as one area),
+その他 and foreign (外国) areas are skipped and the report says so.
 
 Units: each value's unit (``@unit`` on the VALUE, else the unit of its class in CLASS_INF, or the
 CSV's ``unit`` column) is converted to the catalog's when it is a multiple of it (千件 → 件 × 1,000)
@@ -18,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,8 +42,10 @@ from loaders.importers.common import (
     check_shape,
     check_size,
     computed_reason,
+    era_year,
     normalise,
     parse_value,
+    parse_year,
     read_text,
     unit_factor,
 )
@@ -125,10 +138,12 @@ def _time_year(code: str, *, file: str, row: int) -> int:
                     column="time")
 
 
-def read_json(path: Path) -> tuple[str | None, pd.DataFrame, set[str]]:
+def read_json(path: Path) -> tuple[str | None, pd.DataFrame, dict[str, str]]:
     """statsDataId, the VALUE records as a frame of strings, and the table's special characters.
 
-    The frame has a ``unit`` column: the VALUE's ``@unit``, else the unit of one of its classes.
+    The frame has a ``unit`` column: the VALUE's ``@unit``, else the unit of one of its classes, and
+    ``attrs["names"]`` maps (dimension, code) to the class name. The special characters map to the
+    NOTE's explanation.
 
     Raises
     ------
@@ -157,12 +172,16 @@ def read_json(path: Path) -> tuple[str | None, pd.DataFrame, set[str]]:
     if not values:
         raise DataError("the response has no DATA_INF.VALUE records", file=name)
     check_shape(name, len(values), 0)
-    specials = {str(n.get("@char")) for n in _as_list(data_inf.get("NOTE")) if isinstance(n, dict)}
+    specials = {str(n.get("@char")): str(n.get("$", "")) for n in _as_list(data_inf.get("NOTE"))
+                if isinstance(n, dict)}
     class_units: dict[tuple[str, str], str] = {}
+    class_names: dict[tuple[str, str], str] = {}
     for obj in map(_obj, _as_list(_obj(sd.get("CLASS_INF")).get("CLASS_OBJ"))):
         for c in _as_list(obj.get("CLASS")):
             if isinstance(c, dict) and c.get("@unit") not in (None, ""):
                 class_units[(str(obj.get("@id")), str(c.get("@code")))] = str(c["@unit"])
+            if isinstance(c, dict) and c.get("@name") not in (None, ""):
+                class_names[(str(obj.get("@id")), str(c.get("@code")))] = str(c["@name"])
     recs = []
     for i, v in enumerate(values, start=1):
         if not isinstance(v, dict) or "$" not in v:
@@ -176,11 +195,122 @@ def read_json(path: Path) -> tuple[str | None, pd.DataFrame, set[str]]:
         rec["value"] = str(v["$"])
         rec["_row"] = str(i)
         recs.append(rec)
-    return table_id, pd.DataFrame(recs).fillna(""), specials
+    df = pd.DataFrame(recs).fillna("")
+    df.attrs["names"] = class_names
+    return table_id, df, specials
 
 
-def read_csv(path: Path) -> tuple[str | None, pd.DataFrame, set[str]]:
-    """The e-Stat CSV: optional metadata lines, then a header with ``*_code`` columns and ``value``.
+# e-Stat web downloads label the table's columns in Japanese; these are the API's names for them.
+_WEB_VALUE = ("value", "値", "数値")
+_WEB_UNIT = ("unit", "単位")
+_WEB_ANNOTATION = ("annotation", "注釈", "注釈記号")
+
+
+def _web_dimension(label: str, taken: list[str]) -> str:
+    """The API name of a web download's dimension label (地域 → area); others are cat01, cat02… in order."""
+    if label.startswith("表章項目"):
+        return "tab"
+    if label.startswith("時間軸") or label in ("調査年", "年次", "年度", "時点"):
+        return "time"
+    if any(w in label for w in ("地域", "都道府県", "全国", "市区町村")):
+        return "area"
+    return f"cat{sum(1 for t in taken if t.startswith('cat')) + 1:02d}"
+
+
+def _is_code_column(cell: str) -> bool:
+    low = cell.lower()
+    return low.endswith("_code") or (cell.endswith("コード") and len(cell) > 3)
+
+
+def _header_block(cells: list[str], specials: dict[str, str]) -> str | None:
+    """A statsDataId stated in a web download's header block; notes on markers go into ``specials``."""
+    first = cells[0] if cells else ""
+    rest = [c for c in cells[1:] if c]
+    if first.startswith("統計表ID"):
+        inline = first.split(":", 1)[1].strip() if ":" in first else ""
+        ident = inline or (rest[0] if rest else "")
+        return ident if ident.isdigit() else None
+    # A note row explains a marker: "***","該当数値なし" or ※「-」は該当数値なし
+    if first in MISSING_MARKERS and first and rest:
+        specials[first] = rest[0]
+    for marker, meaning in re.findall(r"「([^」]+)」\s*(?:は|:)?\s*([^、。,「]*)", " ".join(cells)):
+        if marker in MISSING_MARKERS and meaning.strip():
+            specials.setdefault(marker, meaning.strip())
+    return None
+
+
+def read_lines(lines: list[list[str]], name: str) -> tuple[str | None, pd.DataFrame, dict[str, str]]:
+    """A table as rows of cells: the API CSV or a web download (CSV or Excel) with its header block."""
+    check_shape(name, 0, max((len(line) for line in lines), default=0))
+    table_id = None
+    header_at = None
+    result_inf: dict = {}
+    specials: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        cells = [normalise(c) for c in line]
+        # The API CSV has PARAMETER and RESULT_INF blocks: a row of names, then a row of values.
+        following = lines[i + 1] if i + 1 < len(lines) else []
+        if "STATS_DATA_ID" in cells:
+            at = cells.index("STATS_DATA_ID")
+            table_id = normalise(following[at]) if at < len(following) else None
+        if "NEXT_KEY" in cells or "FROM_NUMBER" in cells:
+            result_inf = {c: normalise(v) for c, v in zip(cells, following, strict=False)}
+        lowered = [c.lower() for c in cells]
+        if any(v in lowered for v in _WEB_VALUE) and any(_is_code_column(c) for c in cells):
+            header_at = i
+            break
+        table_id = _header_block(cells, specials) or table_id
+    if header_at is None:
+        raise DataError("no header row with *_code columns (or 「… コード」) and a 'value' column (download the "
+                        "table with codes: ダウンロード → コードの出力「出力する」, or use the API CSV)", file=name)
+    _check_complete(result_inf, table_id, file=name)
+    check_shape(name, sum(1 for line in lines[header_at + 1:] if any(str(c).strip() for c in line)), 0)
+    raw_header = [normalise(c) for c in lines[header_at]]
+    header = [c.lower() for c in raw_header]
+    # Each code column is followed by its name column; web downloads label them 「地域 コード」「地域」.
+    dims: dict[int, str] = {}
+    for at, cell in enumerate(raw_header):
+        if cell.lower().endswith("_code"):
+            dims[at] = cell.lower().removesuffix("_code")
+        elif _is_code_column(cell):
+            dims[at] = _web_dimension(cell.removesuffix("コード").strip(), list(dims.values()))
+    value_at = next(header.index(v) for v in _WEB_VALUE if v in header)
+    unit_at = next((header.index(u) for u in _WEB_UNIT if u in header), None)
+    note_at = next((header.index(a) for a in _WEB_ANNOTATION if a in header), None)
+    names: dict[tuple[str, str], str] = {}
+    recs = []
+    width = len(header)
+    for j, line in enumerate(lines[header_at + 1:], start=header_at + 2):
+        if not any(str(c).strip() for c in line):
+            continue
+        line = list(line)
+        # Spreadsheet rows come padded to the sheet's width; a CSV row of another length is malformed.
+        while len(line) > width and not str(line[-1]).strip():
+            line.pop()
+        if len(line) != width:
+            if len(line) == 1 or not str(line[0]).strip() or len(line) < value_at + 1:
+                # The notes web downloads append under the table (※…, 注…) end it.
+                break
+            raise DataError(f"expected {width} cells, found {len(line)}", file=name, row=j)
+        rec = {dim: normalise(line[at]) for at, dim in dims.items()}
+        for at, dim in dims.items():
+            if at + 1 < width and at + 1 not in dims and at + 1 not in (value_at, unit_at, note_at):
+                names[(dim, rec[dim])] = normalise(line[at + 1])
+        rec["value"] = line[value_at]
+        rec["unit"] = line[unit_at] if unit_at is not None else ""
+        if note_at is not None:
+            rec["annotation"] = normalise(line[note_at])
+        rec["_row"] = str(j)
+        recs.append(rec)
+    if not recs:
+        raise DataError("no data rows under the header", file=name, row=header_at + 1)
+    df = pd.DataFrame(recs)
+    df.attrs["names"] = names
+    return table_id, df, specials
+
+
+def read_csv(path: Path) -> tuple[str | None, pd.DataFrame, dict[str, str]]:
+    """The e-Stat CSV: the API's (metadata blocks) or a web download (header block and notes).
 
     The frame has a ``unit`` column when the file has one (``unit`` or ``単位``).
 
@@ -196,44 +326,32 @@ def read_csv(path: Path) -> tuple[str | None, pd.DataFrame, set[str]]:
         lines = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise DataError(f"cannot parse as CSV: {exc}", file=name) from None
-    check_shape(name, 0, max((len(line) for line in lines), default=0))
-    table_id = None
-    header_at = None
-    result_inf: dict = {}
-    for i, line in enumerate(lines):
-        cells = [normalise(c) for c in line]
-        # The API CSV has PARAMETER and RESULT_INF blocks: a row of names, then a row of values.
-        following = lines[i + 1] if i + 1 < len(lines) else []
-        if "STATS_DATA_ID" in cells:
-            at = cells.index("STATS_DATA_ID")
-            table_id = normalise(following[at]) if at < len(following) else None
-        if "NEXT_KEY" in cells or "FROM_NUMBER" in cells:
-            result_inf = {c: normalise(v) for c, v in zip(cells, following, strict=False)}
-        lowered = [c.lower() for c in cells]
-        if "value" in lowered and any(c.endswith("_code") for c in lowered):
-            header_at = i
-            break
-    if header_at is None:
-        raise DataError("no header row with *_code columns and a 'value' column (download the table with "
-                        "codes, or use the API CSV)", file=name)
-    _check_complete(result_inf, table_id, file=name)
-    check_shape(name, sum(1 for line in lines[header_at + 1:] if any(c.strip() for c in line)), 0)
-    header = [normalise(c).lower() for c in lines[header_at]]
-    unit_at = next((header.index(u) for u in ("unit", "単位") if u in header), None)
-    recs = []
-    for j, line in enumerate(lines[header_at + 1:], start=header_at + 2):
-        if not any(c.strip() for c in line):
-            continue
-        if len(line) != len(header):
-            raise DataError(f"expected {len(header)} cells, found {len(line)}", file=name, row=j)
-        rec = {h.removesuffix("_code"): c for h, c in zip(header, line, strict=True) if h.endswith("_code")}
-        rec["value"] = line[header.index("value")]
-        rec["unit"] = line[unit_at] if unit_at is not None else ""
-        rec["_row"] = str(j)
-        recs.append(rec)
-    if not recs:
-        raise DataError("no data rows under the header", file=name, row=header_at + 1)
-    return table_id, pd.DataFrame(recs), set()
+    return read_lines(lines, name)
+
+
+def read_excel(path: Path) -> tuple[str | None, pd.DataFrame, dict[str, str]]:
+    """An e-Stat web download saved as Excel: the first sheet, read like the CSV download."""
+    import openpyxl
+
+    name = path.name
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise DataError(f"cannot open as an Excel workbook (.xlsx): {exc}", file=name) from None
+    try:
+        lines = []
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            cells = ["" if v is None else (f"{v:.0f}" if isinstance(v, float) and v.is_integer() else str(v))
+                     for v in row]
+            if len(cells) > common.MAX_COLUMNS:
+                raise DataError(f"too many columns: {len(cells):,}; the limit is {common.MAX_COLUMNS:,} columns",
+                                file=name)
+            lines.append(cells)
+            if len(lines) > common.MAX_ROWS + 100:
+                check_shape(name, len(lines), 0, at_least=True)
+    finally:
+        book.close()
+    return read_lines(lines, name)
 
 
 def parse(path: Path, catalog: pd.DataFrame, resolver: RegionResolver, *, indicator: str | None = None,
@@ -253,7 +371,13 @@ def parse(path: Path, catalog: pd.DataFrame, resolver: RegionResolver, *, indica
     name = path.name
     check_mapping(mapping)
     head = path.read_bytes()[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
-    table_id, df, specials = read_json(path) if head.startswith(b"{") else read_csv(path)
+    if head.startswith(b"{"):
+        table_id, df, specials = read_json(path)
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        table_id, df, specials = read_excel(path)
+    else:
+        table_id, df, specials = read_csv(path)
+    names = df.attrs.get("names", {})
     m = dict(ESTAT_MAPPINGS.get(table_id or "", {}))
     m.update(mapping or {})
     if indicator:
@@ -279,18 +403,28 @@ def parse(path: Path, catalog: pd.DataFrame, resolver: RegionResolver, *, indica
         df = df[df[dim] == str(code)]
     if df.empty:
         raise DataError(f"no values left after the mapping's filters {m.get('filters')}", file=name)
-    free = [c for c in df.columns if c not in (area, time, "value", "_row", "unit") and df[c].nunique() > 1]
+    free = [c for c in df.columns
+            if c not in (area, time, "value", "_row", "unit", "annotation") and df[c].nunique() > 1]
     if free:
         raise DataError(f"more than one value per area and year: add filters for {', '.join(free)} "
                         f"(codes: {', '.join(sorted(df[free[0]].unique())[:8])})", file=name)
-    missing = MISSING_MARKERS | specials
+    missing = MISSING_MARKERS | set(specials)
     target_unit = units[ind] or ""
     factors: dict[str, Decimal | None] = {}
     out = []
+    skipped: dict[str, list[int]] = {}
     for i, rec in enumerate(df.to_dict("records")):
         rown = int(rec.get("_row", i + 1))
+        why = skipped_area(normalise(rec[area]), names.get((area, rec[area]), ""))
+        if why:
+            skipped.setdefault(why, []).append(rown)
+            continue
         raw_value = normalise(rec["value"])
+        marker = raw_value or normalise(rec.get("annotation", ""))
         if raw_value in missing:
+            meaning = specials.get(marker) or MARKER_MEANINGS.get(marker, "")
+            label = f"{marker!r}" if marker else "empty"
+            skipped.setdefault(f"missing ({label}{f': {meaning}' if meaning else ''})", []).append(rown)
             continue
         value = parse_value(raw_value, file=name, row=rown, column="value")
         unit = normalise(rec.get("unit", ""))
@@ -307,13 +441,50 @@ def parse(path: Path, catalog: pd.DataFrame, resolver: RegionResolver, *, indica
             value = float(Decimal(repr(value)) * factor)
         out.append(dict(indicator_id=ind,
                         region_code=resolver.resolve(rec[area], file=name, row=rown, column=area),
-                        year=_time_year(rec[time], file=name, row=rown),
+                        year=_year(rec[time], names.get((time, rec[time]), ""), file=name, row=rown),
                         value=value, unit=target_unit, row=rown))
     result = pd.DataFrame(out)
     if result.empty:
-        raise DataError("every value in the table is a missing marker", file=name)
+        raise DataError("every value in the table is a missing marker or an area that is skipped ("
+                        + "; ".join(f"{why}: {len(rows)}" for why, rows in skipped.items()) + ")", file=name)
     dup = result.duplicated(["region_code", "year"], keep=False)
     if dup.any():
         raise DataError("two values for the same area and year after the mapping", file=name,
                         row=int(result.loc[dup, "row"].iloc[1]))
+    result.attrs["notes"] = [_skip_note(why, rows) for why, rows in skipped.items()]
     return result
+
+
+# What e-Stat's usual markers mean, for the report when the table's own notes do not say.
+MARKER_MEANINGS = {"-": "該当数値なし", "…": "不詳", "...": "不詳", "x": "秘匿", "X": "秘匿", "***": "該当数値なし",
+                   "": "空欄"}
+_SKIP_WORDS = ("その他", "外国", "国外", "不明", "不詳")
+
+
+def skipped_area(code: str, name: str) -> str | None:
+    """Why an area row is left out (None if it is a region to load).
+
+    特別区部 (13100) is the 23 wards counted as one city; chiiki has the wards and 東京都, not that
+    aggregate. その他 (prefecture unknown) and foreign applicants are not a prefecture, and a
+    47-prefecture comparison leaves them out.
+    """
+    if code == "13100" or "特別区部" in name:
+        return "特別区部 (13100) skipped: the 23 wards as one area are not a region here (東京都 is 13)"
+    if name and any(w in name for w in _SKIP_WORDS):
+        return f"{name} ({code}) skipped: not a prefecture"
+    return None
+
+
+def _skip_note(why: str, rows: list[int]) -> str:
+    shown = ", ".join(map(str, rows[:5])) + (f" and {len(rows) - 5:,} more" if len(rows) > 5 else "")
+    return f"{len(rows):,} value{'s' if len(rows) != 1 else ''} {why}: rows {shown}"
+
+
+def _year(code: str, name: str, *, file: str, row: int) -> int:
+    """The year of a time class: its code (2022100000) or, failing that, its name (令和4年度, 2022年)."""
+    try:
+        return _time_year(code, file=file, row=row)
+    except DataError:
+        if not name and era_year(code) is None:
+            raise
+    return parse_year(name or code, file=file, row=row, column="time")
