@@ -70,6 +70,7 @@ class Indicator:
 
 _GNT_SRC = ("経済産業省「グローバルニッチトップ企業100選」(2014年版・2020年版)",
             "METI, Global Niche Top 100 companies (2014 and 2020 editions)")
+_KOYO_LOAD = "chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"
 _KOYO_SRC = ("厚生労働省「雇用保険事業年報」都道府県労働局別適用状況（事業所関係）",
              "MHLW, Employment Insurance Annual Report, establishments covered by prefectural labour bureau")
 
@@ -120,31 +121,31 @@ IMPORT_INDICATORS: list[Indicator] = [
               "establishments", "innovation", "import", additive=True,
               definition_ja="雇用保険の適用事業所のうち年度中に新規に成立したもの", definition_en=
               "Establishments newly covered by employment insurance during the fiscal year",
-              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"),
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load=_KOYO_LOAD),
     Indicator("closed_establishments", "廃止適用事業所数", "Establishments ceasing coverage", "事業所",
               "establishments", "innovation", "import", additive=True,
               definition_ja="雇用保険の適用事業所のうち年度中に廃止されたもの", definition_en=
               "Establishments whose employment-insurance coverage ended during the fiscal year",
-              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"),
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load=_KOYO_LOAD),
     Indicator("covered_establishments_prev", "前年度末適用事業所数", "Covered establishments at prior year end",
               "事業所", "establishments", "innovation", "import", additive=True,
               definition_ja="前年度末の雇用保険適用事業所数（開廃業率の分母）",
               definition_en="Establishments covered by employment insurance at the end of the prior fiscal year",
-              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"),
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load=_KOYO_LOAD),
     Indicator("opening_rate", "開業率", "Business opening rate", "%", "%", "innovation", "derived",
               definition_ja="当該年度の新規適用事業所数 ÷ 前年度末の適用事業所数 × 100（雇用保険事業年報ベース）",
               definition_en="Newly covered establishments in the fiscal year / covered establishments at the "
                             "end of the prior year × 100 (employment-insurance basis)",
               numerator="new_establishments", denominator="covered_establishments_prev", scale=100,
               denominator_year="same", in_index=True, higher_is_better=True,
-              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"),
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load=_KOYO_LOAD),
     Indicator("closing_rate", "廃業率", "Business closing rate", "%", "%", "innovation", "derived",
               definition_ja="当該年度の廃止適用事業所数 ÷ 前年度末の適用事業所数 × 100（雇用保険事業年報ベース）",
               definition_en="Establishments ceasing coverage in the fiscal year / covered establishments at the "
                             "end of the prior year × 100 (employment-insurance basis)",
               numerator="closed_establishments", denominator="covered_establishments_prev", scale=100,
               denominator_year="same", higher_is_better=None,
-              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load="chiiki fetch koyo  (or chiiki import koyo ANNUAL.xlsx MARCH.xlsx)"),
+              source_ja=_KOYO_SRC[0], source_en=_KOYO_SRC[1], how_to_load=_KOYO_LOAD),
     Indicator("vc_per_capita", "ベンチャーキャピタル投資額（人口1人当たり）", "Venture capital investment per person",
               "円/人", "yen per person", "innovation", "derived",
               definition_ja="ベンチャーキャピタル投資額（百万円） ÷ 総人口 × 1,000,000（人口は最も近い年）",
