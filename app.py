@@ -77,6 +77,12 @@ def use_partial_plotly(app: Dash) -> None:
         for where in ("relative_package_path", "external_url"):
             for mode, paths in dep.get(where, {}).items():
                 dep[where][mode] = [p for p in paths if "polyfill" not in p]
+    # Dash imports its DataTable package whatever an app uses, and so sends its 9 KB bundle with every
+    # page; our tables are plain HTML (layouts.common.data_table; tests/test_plotly_bundle.py checks no
+    # layout uses DataTable), so the page never needs it.
+    from dash import dash_table
+
+    dash_table._js_dist[:] = []
     # The same address Dash writes for the asset (its modification time as the cache key).
     href = f"/assets/{PLOTLY_BUNDLE.name}?m={os.path.getmtime(PLOTLY_BUNDLE)}"
     app.index_string = app.index_string.replace(

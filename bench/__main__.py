@@ -297,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
         # Four warm-up rounds: with two workers, each must have seen each view once to be "warm".
         result["profile"] = latency(port, scenarios.profile_requests(port), max(1, repeats // 2), warmup=4)
         result["compare"] = latency(port, scenarios.compare_requests(port), max(1, repeats // 2), warmup=4)
+        result["municipal_profile"] = latency(port, scenarios.municipal_profile_requests(port),
+                                              max(1, repeats // 2), warmup=4)
+        result["municipal_compare"] = latency(port, scenarios.municipal_compare_requests(port),
+                                              max(1, repeats // 2), warmup=4)
         result["api_values"] = api_latency(port, scenarios.API_VALUES, repeats * 3, warmup=4)
         result["api_muni_lq"] = api_latency(port, scenarios.API_MUNI_LQ, repeats, warmup=4)
         result["recolours_per_s"] = throughput(port, pref, 200 if args.short else 1000)
@@ -342,6 +346,8 @@ def budget_checks(r: dict) -> list[dict]:
         ("callback p95, municipal map (ms)", r["map_municipality"]["p95_ms"], b["callback_p95_ms"], "<="),
         ("callback p95, region profile (ms)", r["profile"]["p95_ms"], b["callback_p95_ms"], "<="),
         ("callback p95, compare (ms)", r["compare"]["p95_ms"], b["callback_p95_ms"], "<="),
+        ("callback p95, municipal profile (ms)", r["municipal_profile"]["p95_ms"], b["municipal_p95_ms"], "<="),
+        ("callback p95, municipal compare (ms)", r["municipal_compare"]["p95_ms"], b["municipal_p95_ms"], "<="),
         ("API p95, prefecture values, 2 workers (ms)", r["api_values"]["p95_ms"], b["api_values_p95_ms"], "<="),
         ("recolours per second, 2 workers", r["recolours_per_s"], b["recolours_per_s"], ">="),
         ("bytes per change, prefectures", r["map_prefecture"]["bytes_max"], b["change_bytes_prefecture"], "<="),
@@ -411,6 +417,10 @@ def markdown(r: dict) -> str:
         f"{r['baseline_recolours_per_s']} | {r['recolours_per_s'] / max(r['baseline_recolours_per_s'], 0.1):.1f}× |",
         f"| region profile page, p50 / p95 (ms) | {r['profile']['p50_ms']} / {r['profile']['p95_ms']} | | |",
         f"| compare update, p50 / p95 (ms) | {r['compare']['p50_ms']} / {r['compare']['p95_ms']} | | |",
+        f"| municipal profile, p50 / p95 (ms) | {r['municipal_profile']['p50_ms']} / "
+        f"{r['municipal_profile']['p95_ms']} | | |",
+        f"| municipal compare, p50 / p95 (ms) | {r['municipal_compare']['p50_ms']} / "
+        f"{r['municipal_compare']['p95_ms']} | | |",
         f"| API /values, prefectures, p50 / p95 (ms); ratio to the map callback p95 | {r['api_values']['p50_ms']} / "
         f"{r['api_values']['p95_ms']} | map callback p95 {mp['p95_ms']} | "
         f"{r['api_values']['p95_ms'] / max(mp['p95_ms'], 0.01):.2f} |",

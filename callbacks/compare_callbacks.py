@@ -26,9 +26,20 @@ DEFAULT_INDUSTRY_NAME = "製造業"
 
 
 def region_codes() -> list[tuple[str, str, str, str]]:
+    """(code, name_ja, name_en, level) of the prefectures and groups (memoised: every request checks codes)."""
+    return _region_codes(get_store().version)
+
+
+@lru_cache(maxsize=4)
+def _region_codes(version: tuple) -> list[tuple[str, str, str, str]]:
     r = query.regions(get_store().cursor())
     r = r[r["level"] != "municipality"]
     return list(zip(r["code"], r["name_ja"], r["name_en"], r["level"], strict=True))
+
+
+@lru_cache(maxsize=4)
+def _group_codes(version: tuple) -> frozenset[str]:
+    return frozenset(c for c, *_ in _region_codes(version))
 
 
 # A 類似団体 median is chosen as ``peer-<municipality code>``: the median over that municipality's type.
@@ -59,7 +70,7 @@ def has_peers(code: str) -> bool:
 def known_region(code: str) -> bool:
     if code.startswith(PEER):
         return has_peers(code[len(PEER):])
-    return code in municipalities() or code in {c for c, *_ in region_codes()}
+    return code in municipalities() or code in _group_codes(get_store().version)
 
 
 def peer_set(code: str) -> list[str]:
@@ -231,6 +242,11 @@ def lq_industries(measure: str, year: int, lang: str) -> list[dict]:
 
 
 def default_industry(measure: str, year: int) -> str:
+    return _default_industry(get_store().version, measure, year)
+
+
+@lru_cache(maxsize=32)
+def _default_industry(version: tuple, measure: str, year: int) -> str:
     table = service.cached_lq_table(measure, year).drop_duplicates("industry_code")
     hit = table.loc[table["industry_name_ja"] == DEFAULT_INDUSTRY_NAME, "industry_code"]
     return str(hit.iloc[0]) if len(hit) else str(table["industry_code"].iloc[0])

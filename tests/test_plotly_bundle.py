@@ -79,3 +79,13 @@ def test_dash_never_serves_the_babel_polyfill():
 
     page = server.test_client().get("/").get_data(as_text=True)
     assert "polyfill@" not in page
+
+
+def test_no_layout_uses_dash_table_whose_scripts_are_not_served():
+    """app.py stops serving DataTable's scripts; a DataTable in a layout would render nothing."""
+    from app import server
+
+    for path in (ROOT / "layouts").glob("*.py"):
+        assert "dash_table" not in path.read_text(encoding="utf-8"), path.name
+    page = server.test_client().get("/").get_data(as_text=True)
+    assert "dash_table/bundle" not in page
