@@ -251,8 +251,8 @@ JA_PAGE_LATIN = {"LQ", "CSV", "PNG", "SVG", "API", "e-Stat", "SSDSE", "Excel", "
                  "chiiki", "English", "Jenks", "OpenAPI", "README", "JIS", "NSTAC", "GNT", "RIS", "VC", "IT",
                  "km", "g", "g1", "sd", "KIND", "tidy", "estat", "koyo", "gnt", "raw", "meta", "UTF-8", "BOM",
                  "x", "y", "r", "GET", "curl", "Esc", "RESAS", "RFC",
-                 # units as the statistics write them, and the study material's own label (seed 004)
-                 "ha", "mm", "t", "seed",
+                 # units as the statistics write them, the study material's label (seed 004), a publisher's acronym
+                 "ha", "mm", "t", "seed", "VEC",
                  # colour scales are known by these names (ColorBrewer, matplotlib)
                  "viridis", "cividis", "Blues", "YlGnBu", "PuOr", "RdBu"}
 
