@@ -58,6 +58,15 @@ def cur():
     return store.get_store().cursor()
 
 
+@pytest.fixture
+def duo(dash_duo):
+    """dash[testing]'s browser with the app started: what every browser test drives."""
+    from app import create_app
+
+    dash_duo.start_server(create_app())
+    return dash_duo
+
+
 def pytest_setup_options():
     """Chrome options for dash[testing]: headless Debian Chromium with no background network."""
     from selenium.webdriver.chrome.options import Options

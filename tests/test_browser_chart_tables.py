@@ -12,14 +12,6 @@ pytestmark = pytest.mark.browser
 PAGES = ["/map", "/profile?region=13", "/compare?regions=13,27", "/industry", "/index"]
 
 
-@pytest.fixture
-def duo(dash_duo):
-    from app import create_app
-
-    dash_duo.start_server(create_app())
-    return dash_duo
-
-
 def tables_of(duo) -> list[tuple[int, int]]:
     """(charts, disclosures under them) on the page."""
     return duo.driver.execute_script(

@@ -12,14 +12,6 @@ from tests.test_browser_pages import console_errors, open_page, wait_for
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def duo(dash_duo):
-    from app import create_app
-
-    dash_duo.start_server(create_app())
-    return dash_duo
-
-
 def _figure(duo, graph_id: str) -> dict:
     return duo.driver.execute_script(
         f"const g = document.querySelector('#{graph_id} .js-plotly-plot');"

@@ -7,27 +7,11 @@ import time
 import pytest
 from selenium.webdriver.common.keys import Keys
 
+from tests.test_browser_pages import console_errors, wait_for
+
 pytestmark = pytest.mark.browser
 
 PATHS = "#map-graph .choroplethlayer path"
-
-
-@pytest.fixture
-def duo(dash_duo):
-    from app import create_app
-
-    dash_duo.start_server(create_app())
-    return dash_duo
-
-
-def console_errors(duo) -> list:
-    return [e for e in duo.get_logs() or [] if e.get("level") == "SEVERE"]
-
-
-def wait_for(duo, condition, timeout: float = 20) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(duo.driver, timeout).until(lambda _: condition())
 
 
 def open_map(duo, query: str, ready: str = PATHS) -> None:

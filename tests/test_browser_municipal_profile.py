@@ -10,14 +10,6 @@ from tests.test_browser_pages import choose, console_errors, open_page, wait_for
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def duo(dash_duo):
-    from app import create_app
-
-    dash_duo.start_server(create_app())
-    return dash_duo
-
-
 def _expected(code: str) -> dict:
     from metrics import service
 

@@ -8,14 +8,6 @@ from selenium.webdriver.common.keys import Keys
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def duo(dash_duo):
-    from app import create_app
-
-    dash_duo.start_server(create_app())
-    return dash_duo
-
-
 def console_errors(duo) -> list:
     return [e for e in duo.get_logs() or [] if e.get("level") == "SEVERE"]
 

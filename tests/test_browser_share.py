@@ -18,13 +18,11 @@ navigator.clipboard.readText().then(done, function (e) { done('ERROR ' + e); });
 
 
 @pytest.fixture
-def duo(dash_duo):
-    from app import create_app
-
-    dash_duo.start_server(create_app())
-    dash_duo.driver.execute_cdp_cmd("Browser.grantPermissions", {
-        "origin": dash_duo.server_url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
-    return dash_duo
+def duo(duo):
+    """The app in the browser, allowed to read the clipboard (to check what "copy link" put there)."""
+    duo.driver.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": duo.server_url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    return duo
 
 
 def modebar_titles(duo) -> list[str]:
