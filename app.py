@@ -33,6 +33,7 @@ from callbacks import (
     profile_callbacks,
     routes,
     start_callbacks,
+    warm,
 )
 from layouts import ids
 from layouts.common import in_page_language
@@ -401,6 +402,8 @@ def log_requests(server: Flask) -> None:
     inner = server.wsgi_app
 
     def wsgi_app(environ, start_response):
+        if environ.get(warm.ENVIRON_FLAG):   # the process warming itself, not a user
+            return inner(environ, start_response)
         t0 = time.perf_counter()
         status = ["-"]
 
@@ -428,3 +431,12 @@ def log_requests(server: Flask) -> None:
 
 app = create_app()
 server = app.server
+
+
+def warm_up(seconds: float | None = None) -> dict:
+    """Warm this process (every page and API family once) before it serves: see :mod:`callbacks.warm`.
+
+    gunicorn calls it from ``post_worker_init`` (deploy/gunicorn.conf.py), so a worker accepts its
+    first request only when that request costs what any later one does.
+    """
+    return warm.warm_process(server, seconds)

@@ -394,6 +394,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # Any serving file this command builds (an import rebuilds it) carries the precomputed results,
+    # like one the server builds; a file built without them would be served without them.
+    from metrics import precompute
+
+    precompute.register()
     try:
         return args.func(args)
     except (DataError, FileNotFoundError) as exc:

@@ -78,3 +78,57 @@ def baseline_requests(port: int, level: str) -> list[bytes]:
 API_VALUES = [f"/api/v1/values?indicator={ind}&year={year}" for ind, year in PREF_CHANGES]
 API_MUNI_LQ = [f"/api/v1/lq?measure={m}&level=municipality&against={a}"
                for m in ("employees", "establishments") for a in ("nation", "prefecture")]
+
+
+# Cold views: each request below is the first of its kind in whichever worker answers it, so the first
+# request per group and worker pays whatever that view computes on first use. Every entry differs from
+# the others (another region, indicator or page) and from the warm scenarios above where that matters.
+COLD_PAGES = {
+    "page: start": ["/?region=08", "/?region=40"],
+    "page: map": ["/map?ind=C2208", "/map?ind=aging_rate&level=municipality", "/map?ind=estab_per_1000"],
+    "page: region profile": ["/profile?region=27", "/profile?region=40", "/profile?region=02",
+                             "/profile?region=33"],
+    "page: municipal profile": ["/profile?region=27100", "/profile?region=40130", "/profile?region=01202",
+                                "/profile?region=47201"],
+    "page: compare": ["/compare?regions=27,28,26,metro-all",
+                      "/compare?regions=40,41,42,block-kyushu-okinawa&ind=aging_rate",
+                      "/compare?regions=27100,27,peer-27100,00"],
+    "page: industry": ["/industry", "/industry?measure=establishments", "/industry?region=40"],
+    "page: index": ["/index", "/index?inds=estab_per_1000,ict_employee_share,univ_students_per_1000"],
+    "page: data and API": ["/data", "/api"],
+}
+COLD_API = {
+    "API": ["/api/v1/values?indicator=aging_rate", "/api/v1/lq?measure=employees&level=municipality",
+            "/api/v1/compare?indicator=C2208", "/api/v1/index", "/api/v1/findings?region=27",
+            "/api/v1/peers?region=40130", "/api/v1/profile?region=01202",
+            "/api/v1/values?indicator=A1101&level=municipality"],
+}
+COLD_MAP_CHANGES = {"map change: prefectures": [("C2208", 2021), ("aging_rate", 2020)],
+                    "map change: municipalities": [("C2108", 2021), ("estab_per_1000", 2021)]}
+
+
+def cold_requests(port: int) -> dict[str, list[tuple[str, bytes | str]]]:
+    """Group → [("post", callback body) | ("get", path)] for the cold pass."""
+    deps = dependencies(port)
+    router = find_callback(deps, "_pages_content.children")
+    out: dict[str, list[tuple[str, bytes | str]]] = {}
+    for group, urls in COLD_PAGES.items():
+        out[group] = []
+        for url in urls:
+            path, _, query = url.partition("?")
+            out[group].append(("post", payload(router, {"_pages_location.pathname": path,
+                                                        "_pages_location.search": f"?{query}" if query else ""},
+                                               {}, ["_pages_location.search"])))
+    dep = find_callback(deps, "map-graph.figure")
+    for group, changes in COLD_MAP_CHANGES.items():
+        level = "prefecture" if "prefectures" in group else "municipality"
+        out[group] = [("post", payload(dep, {"map-indicator.value": ind, "map-year.value": year,
+                                             "map-level.value": level, "map-prefecture.value": None,
+                                             "map-normalisation.value": "none",
+                                             "map-classification.value": "quantile", "map-classes.value": 5,
+                                             "map-breaks.value": "", "map-palette.value": "viridis"},
+                                       {"app-lang.data": "ja", "map-region.data": "", "app-url-query.data": ""},
+                                       ["map-indicator.value"])) for ind, year in changes]
+    for group, paths in COLD_API.items():
+        out[group] = [("get", p) for p in paths]
+    return out

@@ -214,7 +214,7 @@ def compare(params: dict[str, str], _path: dict) -> tuple[pd.DataFrame, dict]:
 
 
 def index(params: dict[str, str], _path: dict) -> tuple[pd.DataFrame, dict]:
-    frame, meta = service.index_table(get_store().cursor(), params.get("indicators"), params.get("weights"))
+    frame, meta = service.cached_index_table(params.get("indicators"), params.get("weights"))
     return frame, meta
 
 

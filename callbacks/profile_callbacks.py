@@ -11,14 +11,11 @@ from dash import Dash, Input, Output, State, dcc, no_update
 from callbacks import state as st
 from callbacks.exports import export_format, register_image_export
 from layouts import ids, profile_page
-from loaders import query
 from loaders.store import get_store
 from metrics import lq, service
 
-HEADLINE = ["A1101", "aging_rate", "C122101", "kenmin_gdp_nominal", "C2208", "estab_per_1000",
-            "univ_students_per_1000", "value_added_per_employee"]
 PREFS = [f"{i:02d}" for i in range(1, 48)]
-DEFAULTS = {"region": "13", "series": "A1101"}
+DEFAULTS = {"region": "13", "series": service.PROFILE_SERIES_DEFAULT}
 
 
 def series_choices() -> list[str]:
@@ -100,41 +97,17 @@ def names(lang: str) -> dict[str, str]:
 
 
 def headline_cards(region: str) -> list[dict]:
-    cards = []
-    for ind in HEADLINE:
-        row = st.catalog_row(ind)
-        if row["status"] != "loaded":
-            continue
-        table = service.cached_comparison(ind, None)
-        me = table[table["region_code"] == region].iloc[0]
-        cards.append(dict(id=ind, name_ja=row["name_ja"], name_en=row["name_en"], unit=row["unit"],
-                          unit_en=row["unit_en"],
-                          value=me["value"], rank=me["rank"], national=me["national_value"],
-                          year=int(table["year"].iloc[0])))
-    return cards
+    return service.cached_prefecture_profile(region)["headline"]
 
 
 def deviation_table(region: str) -> pd.DataFrame:
-    return _deviation(get_store().version, region)
-
-
-@lru_cache(maxsize=64)
-def _deviation(version: tuple, region: str) -> pd.DataFrame:
-    # All 47 at once, memoised: a prefecture new to this worker costs a filter, not ten catalog reads.
-    dev = service.cached_profile_deviations(tuple(service.PROFILE_DEFAULT))
-    dev = dev[dev["region_code"] == region].drop(columns="region_code").reset_index(drop=True)
-    # How each indicator's block/group value was formed, so a plain mean is marked where it is shown.
-    catalog = st.catalog().set_index("id")
-    return dev.assign(aggregation=dev["indicator_id"].map(catalog["aggregation"]),
-                      unit_en=dev["indicator_id"].map(catalog["unit_en"])) if len(dev) else dev
+    return service.cached_prefecture_profile(region)["deviation"]
 
 
 def series_figure(indicator: str, region: str, lang: str) -> dict:
-    cur = get_store().cursor()
-    reg = query.region(cur, region)
-    block, metro = reg["block_code"], reg["metro_code"]
-    group = "non-metro" if metro == "non-metro" else "metro-all"
-    s = service.series(cur, indicator, [region, "00", block, group])
+    bundle = service.cached_prefecture_profile(region)
+    s = (bundle["series"] if indicator == service.PROFILE_SERIES_DEFAULT else
+         service.cached_series(indicator, [region, "00", bundle["region"]["block_code"], bundle["group"]]))
     return profile_page.series_figure(s, names(lang), st.catalog_row(indicator), lang)
 
 
@@ -151,27 +124,22 @@ def page_layout(**params):
 def _page(version: tuple, region: str, series: str, lang: str, present: bool, notices: tuple):
     state = st.State({"region": region, "series": series, "lang": lang, "present": present}, list(notices))
     nm = names(lang)
-    cur = get_store().cursor()
-    reg = query.region(cur, region)
-    block, metro = reg["block_code"], reg["metro_code"]
-    labels = {"nation": nm["00"], "block": nm[block], "group": nm["non-metro" if metro == "non-metro" else "metro-all"]}
-    lq_rows = service.cached_lq_table("employees", None)
-    lq_rows = lq_rows[lq_rows["region_code"] == region]
-    peers = service.cached_region_peers(region, 5)
+    bundle = service.cached_prefecture_profile(region)
+    labels = {"nation": nm["00"], "block": nm[bundle["region"]["block_code"]], "group": nm[bundle["group"]]}
     cat = st.catalog().set_index("id")
     ind_names = (cat["name_en"] if lang == "en" else cat["name_ja"]).to_dict()
     return profile_page.layout(
         state, query=st.encode(state.values, ["region", "series", "lang", "present"], DEFAULTS),
         prefectures=initial_options(region, lang), region_name=nm[region],
         cards=profile_page.headline(headline_cards(region), lang),
-        found=profile_page.findings_list(service.cached_findings(region), lang),
+        found=profile_page.findings_list(bundle["findings"], lang),
         deviation=profile_page.deviation_figure(deviation_table(region), nm[region], lang, labels),
         deviation_table=profile_page.deviation_table(profile_page.deviation_rows(deviation_table(region), lang),
                                                      labels, nm[region], lang),
-        bubble=profile_page.bubble_figure(lq_rows, nm[region], lang, lq.LQ_STRENGTH, lq.MIN_SHARE),
+        bubble=profile_page.bubble_figure(bundle["lq_rows"], nm[region], lang, lq.LQ_STRENGTH, lq.MIN_SHARE),
         series_options=[{"label": ind_names.get(i, i), "value": i} for i in series_choices()],
         series=series_figure(state["series"], region, lang),
-        peers=profile_page.peers_table(peers, nm, ind_names, lang))
+        peers=profile_page.peers_table(bundle["peers"], nm, ind_names, lang))
 
 
 @lru_cache(maxsize=128)

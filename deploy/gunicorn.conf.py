@@ -77,3 +77,14 @@ errorlog = "-"
 loglevel = "info"
 # Heartbeat files in memory: the container's root filesystem is read-only.
 worker_tmp_dir = "/dev/shm"
+
+
+def post_worker_init(worker) -> None:
+    """Warm the worker before it accepts: each page and API family once (bounded by CHIIKI_WARM_SECONDS).
+
+    The figures themselves are precomputed in the serving file; this pays the process's own first-use
+    costs (imports, plotly's validators, per-version lists), so no user's first click does.
+    """
+    from app import warm_up
+
+    warm_up()

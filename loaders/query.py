@@ -33,17 +33,19 @@ def indicator(cur: duckdb.DuckDBPyConnection, indicator_id: str) -> dict:
 
 
 def indicator_values(cur: duckdb.DuckDBPyConnection, indicator_id: str, *, year: int | None = None,
-                     level: str = "prefecture") -> pd.DataFrame:
+                     level: str = "prefecture", meta: dict | None = None) -> pd.DataFrame:
     """Values of one indicator for every region of a level.
 
     Returns columns region_code, region_name_ja, region_name_en, year, value, unit, dataset_id; the
     national row (code 00) comes first for the prefecture level. Without ``year`` the latest year
     available at that level is used. Regions with no value for that year are included with a
-    missing value so a caller can show them as "no data", not drop them.
+    missing value so a caller can show them as "no data", not drop them. ``meta``: the indicator's
+    catalog row if the caller has just read it (:func:`indicator`), to save reading it again.
     """
     if level not in LEVELS:
         raise DataError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
-    meta = indicator(cur, indicator_id)
+    if meta is None or meta.get("id") != indicator_id:
+        meta = indicator(cur, indicator_id)
     if meta["kind"] == "lq":
         raise DataError(f"{indicator_id} has one value per industry; use `chiiki export lq` "
                         f"--measure {indicator_id.removeprefix('lq_')}")

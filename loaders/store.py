@@ -19,6 +19,12 @@
 * The bundled data always serves: a damaged user store is left out (and reported by ``health()``),
   and if the user directory cannot be written the serving file is built in the system's temporary
   directory instead.
+* **Derived results** (findings, comparisons, profiles for every region) are computed once per build
+  and stored in the serving file's ``derived`` table, so no worker pays for them on a user's first
+  click. What to compute is registered by the metrics layer (``register_derived``); this module only
+  runs it against the new file (pinned as the store, so everything it reads is the new data) and
+  serves the stored bytes back by key. The registration's code fingerprint is part of the serving
+  file's fingerprint: new metric code rebuilds the file instead of serving results of the old code.
 * DuckDB's ``memory_limit`` and ``threads`` come from ``CHIIKI_DUCKDB_MEMORY_LIMIT`` (default 512MB)
   and ``CHIIKI_DUCKDB_THREADS`` (default 2) for every connection of the process; lock waits from
   ``CHIIKI_LOCK_TIMEOUT`` (seconds, default 15).
@@ -38,7 +44,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -88,6 +94,36 @@ DEFAULT_LOCK_TIMEOUT = 15.0      # a build takes about a second; a queue of impo
 READ_WAIT = 2.0                  # a reader waits this long for an import before serving the current file
 KEEP_BACKUPS = 5
 _ALIAS = "serving"
+
+DERIVED_SCHEMA = "CREATE TABLE derived (key VARCHAR PRIMARY KEY, payload BLOB NOT NULL)"
+
+
+@dataclass(frozen=True)
+class DerivedBuilder:
+    """What a build precomputes: ``build()`` yields (key, payload) pairs, run with the new file pinned
+    as the store; ``code`` identifies the code that computes them (a change rebuilds the file)."""
+
+    code: Callable[[], str]
+    build: Callable[[], Iterable[tuple[str, bytes]]]
+
+
+_derived_builder: DerivedBuilder | None = None
+
+
+def register_derived(code: Callable[[], str], build: Callable[[], Iterable[tuple[str, bytes]]]) -> None:
+    """Register what every serving-file build precomputes (the metrics layer calls this on import).
+
+    ``code()`` is asked at every build and every freshness check, so a setting it depends on may
+    change at run time. Registering again replaces the builder; a serving file built under another
+    code fingerprint is stale and is rebuilt.
+    """
+    global _derived_builder
+    _derived_builder = DerivedBuilder(code, build)
+
+
+def derived_code() -> str:
+    """The registered builder's code fingerprint, or ``"none"``."""
+    return _derived_builder.code() if _derived_builder else "none"
 
 
 class StoreError(DataError):
@@ -466,10 +502,23 @@ def _data_digest(data: Path) -> hashlib._Hash:
     return h
 
 
-def _fingerprint(data: Path, user: UserState) -> str:
+def _fingerprint(data: Path, user: UserState, derived: str | None = None) -> str:
     h = _data_digest(data)
     h.update(user.key().encode())
+    h.update((derived if derived is not None else derived_code()).encode())
     return h.hexdigest()
+
+
+def _fresh(meta: dict[str, str] | None, data: Path, user: UserState) -> bool:
+    """Whether a serving file (its ``meta``) is of this data, user store and derived-results code.
+
+    A process that registered no builder (a script that only reads tables) takes the file's derived
+    results as they are: rebuilding without them would take them away from the server.
+    """
+    if meta is None:
+        return False
+    derived = None if _derived_builder is not None else meta.get("derived", "none")
+    return meta.get("fingerprint") == _fingerprint(data, user, derived)
 
 
 # --- building the serving database ------------------------------------------------------------------------
@@ -578,9 +627,50 @@ def _fill(con: duckdb.DuckDBPyConnection, data: Path) -> None:
         ("user_state", user.key()),
         ("imports", str(user.imports)),
         ("last_import", str(user.last_import)),
+        ("derived", derived_code()),
     ])
     _create_views(con)
+    _fill_derived(con)
     con.execute("CHECKPOINT")
+
+
+class _BuildSnapshot:
+    """The file being built, standing in for the serving store while its derived results are computed."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self._local = threading.local()
+        # Unique to this build: memo entries computed from it are never found under a served version.
+        self.version = ("build", id(self), time.monotonic_ns())
+        self.meta: dict[str, str] = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        self.path = None
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._local.cursor = self._con.cursor()
+        return cur
+
+    @property
+    def data_version(self) -> str:
+        return self.meta.get("fingerprint", "unknown")[:16]
+
+    def derived(self, key: str) -> bytes | None:
+        return None
+
+
+def _fill_derived(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DERIVED_SCHEMA)
+    if _derived_builder is None:
+        return
+    build = _BuildSnapshot(con)
+    token = _pin.set([build])
+    try:
+        rows = list(_derived_builder.build())
+    finally:
+        _pin.reset(token)
+    if rows:
+        con.executemany("INSERT INTO derived VALUES (?, ?)", rows)
 
 
 def _copy_user_store(con: duckdb.DuckDBPyConnection) -> UserState:
@@ -663,7 +753,7 @@ def ensure_serving_db() -> Path:
         _note("user_store", _unreadable_message(state), _restore_command())
     else:
         _clear("user_store")
-    if meta is not None and meta.get("fingerprint") == _fingerprint(data, state):
+    if _fresh(meta, data, state):
         _clear("fallback", "data")
         return primary
     try:
@@ -688,7 +778,7 @@ def ensure_serving_db() -> Path:
     try:
         _owned_dir(fallback.parent)
         fb_meta = _serving_meta(fallback)
-        if not (fb_meta and fb_meta.get("fingerprint") == _fingerprint(data, state)):
+        if not _fresh(fb_meta, data, state):
             build_serving_db(fallback, data)
         _note("fallback", f"serving from a temporary copy {fallback} because {first}",
               _repair_for(str(first), primary.parent))
@@ -762,6 +852,7 @@ class ReadOnlyStore:
             self._con.close()
             raise
         self._local = threading.local()
+        self._derived_keys: set[str] | None = None
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor, in the serving database (read-only: writes raise ``duckdb.Error``)."""
@@ -776,6 +867,26 @@ class ReadOnlyStore:
     def data_version(self) -> str:
         """The short fingerprint the API and ``/healthz`` show (``query.data_version``)."""
         return self.meta.get("fingerprint", "unknown")[:16]
+
+    def derived(self, key: str) -> bytes | None:
+        """The payload the build stored under ``key``, or None (not precomputed, or by other code).
+
+        The keys are read once per snapshot, so asking for one that was not precomputed costs a set
+        lookup, not a query.
+        """
+        if self.meta.get("derived") != derived_code() or derived_code() == "none":
+            return None
+        keys = self._derived_keys
+        if keys is None:
+            try:
+                keys = {k for (k,) in self.cursor().execute("SELECT key FROM derived").fetchall()}
+            except duckdb.Error:
+                keys = set()
+            self._derived_keys = keys
+        if key not in keys:
+            return None
+        row = self.cursor().execute("SELECT payload FROM derived WHERE key = ?", [key]).fetchone()
+        return bytes(row[0]) if row else None
 
     def _change(self) -> str:
         key = _stat_key(self.path)
@@ -1276,7 +1387,7 @@ def health(*, current: bool = True) -> dict:
             problem("user_store", _unreadable_message(state), _restore_command())
         if meta is not None and state.status in ("ok", "missing", "unreadable"):
             try:
-                fresh = meta.get("fingerprint") == _fingerprint(data_dir(), state)
+                fresh = _fresh(meta, data_dir(), state)
             except OSError:
                 fresh = True   # data/ unreadable: reported by the build when it is needed
             if not fresh and not _build_running(serving_path or primary):

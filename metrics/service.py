@@ -16,7 +16,7 @@ import pandas as pd
 
 from loaders import query, study
 from loaders.errors import DataError
-from metrics import compare, findings, index, lq, peers, views
+from metrics import compare, findings, index, lq, peers, precompute, views
 from metrics.cache import per_version
 
 
@@ -136,7 +136,7 @@ def indicator_frame(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int
         pd.DataFrame, dict]:
     """Prefecture values (with numerator/denominator for ratios) and the catalog row."""
     meta = query.indicator(cur, indicator_id)
-    vals = query.indicator_values(cur, indicator_id, year=year)
+    vals = query.indicator_values(cur, indicator_id, year=year, meta=meta)
     year = int(vals["year"].iloc[0])
     vals = vals.merge(query.components(cur, indicator_id, year), on="region_code", how="left")
     return vals, meta
@@ -147,7 +147,7 @@ def comparison(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int | No
     vals, meta = indicator_frame(cur, indicator_id, year)
     nation = vals.loc[vals["region_code"] == "00", "value"]
     table = compare.comparison_table(
-        vals[vals["region_code"] != "00"], query.regions(cur), query.region_members(cur),
+        vals[vals["region_code"] != "00"], _cached_regions(), _cached_members(),
         higher_is_better=_direction(meta), aggregation=meta["aggregation"],
         national_value=float(nation.iloc[0]) if len(nation) else np.nan, scale=_scale(meta))
     table.insert(0, "indicator_id", indicator_id)
@@ -245,6 +245,23 @@ def series(cur: duckdb.DuckDBPyConnection, indicator_id: str, codes: list[str]) 
     meta = query.indicator(cur, indicator_id)
     return views.group_series(query.indicator_series(cur, indicator_id), query.region_members(cur), codes,
                               aggregation=meta["aggregation"], scale=_scale(meta))
+
+
+def _series_all(cur: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
+    codes = _cached_regions()
+    codes = codes.loc[codes["level"].isin(["nation", "prefecture"]), "code"].tolist()
+    return series(cur, indicator_id, list(dict.fromkeys([*codes, *_cached_members()["group_code"].unique()])))
+
+
+cached_series_all = per_version(64, name="series_all")(_series_all)
+
+
+def cached_series(indicator_id: str, codes: list[str]) -> pd.DataFrame:
+    """:func:`series` for ``codes``, cut from the series of every prefecture and group (memoised per data
+    version, so a region new to a worker costs a filter)."""
+    every = cached_series_all(indicator_id)
+    parts = [every[every["region_code"] == c] for c in codes]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["year", "region_code", "value"])
 
 
 # --- municipalities compared (issue 13) ---
@@ -370,6 +387,11 @@ def index_table(cur: duckdb.DuckDBPyConnection, indicators: str | list[str] | No
     return frame, meta
 
 
+# The profile's time series when the link names none (precomputed for every region).
+PROFILE_SERIES_DEFAULT = "A1101"
+# The prefecture profile's headline cards.
+PROFILE_HEADLINE = ["A1101", "aging_rate", "C122101", "kenmin_gdp_nominal", "C2208", "estab_per_1000",
+                    "univ_students_per_1000", "value_added_per_employee"]
 PROFILE_DEFAULT = ["univ_students_per_1000", "ict_employee_share", "professional_employee_share",
                    "manufacturing_employee_share", "value_added_per_employee", "aging_rate", "estab_per_1000",
                    "physicians_per_100k", "C122101", "A4103"]
@@ -537,6 +559,7 @@ cached_values_table = per_version(256)(_values)
 cached_lq_table = per_version(64)(_lq)
 cached_findings_table = per_version(128)(findings_table)
 cached_lq_change = per_version(8)(lq_change_table)
+cached_index_table = per_version(32)(index_table)
 
 
 def cached_lq_for_regions(measure: str, industry: str, codes, year: int | None = None) -> pd.DataFrame:
@@ -620,7 +643,7 @@ def municipal_peers(cur: duckdb.DuckDBPyConnection, region: str, k: int = 5) -> 
 
 
 # Municipalities have Japanese names only; memoised so a warm peers call does not re-read 1,800 regions.
-_municipal_names = per_version(2)(region_names)
+_municipal_names = per_version(2, name="municipal_names")(region_names)
 
 PEER_COLUMNS = ["region_code", "region_name", "peer_kind", "peer_type", "distance", "why"]
 PEER_KINDS = {"ruiji": "類似団体", "distance": "distance"}
@@ -764,6 +787,30 @@ def _plain(v):
     return v
 
 
+class RowsByCode:
+    """A frame's rows by one column's value: one frame sorted by it and each value's row range.
+
+    Equivalent to ``dict(tuple(frame.groupby(col, sort=False)))`` (each part keeps its rows' order and
+    labels), but one frame instead of 1,741: it is built and pickled in milliseconds, which matters
+    because the municipal base is precomputed into the serving file and read back by every worker.
+
+    >>> rows = RowsByCode(pd.DataFrame({"code": ["b", "a", "b"], "v": [1, 2, 3]}), "code")
+    >>> rows.get("b")["v"].tolist(), rows.get("c") is None
+    ([1, 3], True)
+    """
+
+    def __init__(self, frame: pd.DataFrame, column: str) -> None:
+        self.frame = frame.sort_values(column, kind="stable")
+        codes = self.frame[column].to_numpy()
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], int)
+        stops = np.r_[starts[1:], len(codes)]
+        self.ranges = {str(codes[a]): (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
+
+    def get(self, code: str, default: pd.DataFrame | None = None) -> pd.DataFrame | None:
+        span = self.ranges.get(code)
+        return default if span is None else self.frame.iloc[span[0]:span[1]]
+
+
 def _municipal_base(cur: duckdb.DuckDBPyConnection) -> dict:
     """Everything the municipal profile needs, for every municipality at once (memoised per data version):
     each figure's values with its ranks and medians, the age groups, the LQ rows split by municipality."""
@@ -784,21 +831,19 @@ def _municipal_base(cur: duckdb.DuckDBPyConnection) -> dict:
     pop_year = max(municipal.years_of(obs, "A1101"))
     ages = pd.DataFrame({ind: municipal.latest(obs, ind, pop_year)[1] for ind in municipal.POPULATION_IDS}
                         ).reindex(munis.index)
-    lq_rows = {}
-    for measure in ("employees", "establishments"):
-        for against in ("nation", "prefecture"):
-            table = cached_lq_table(measure, None, "municipality", against)
-            lq_rows[(measure, against)] = dict(tuple(table.groupby("region_code", sort=False)))
-            lq_year = int(table["year"].iloc[0])
+    lq_year = int(cached_lq_table("establishments", None, "municipality", "prefecture")["year"].iloc[0])
     sources = {i: {"ja": str(cat.loc[i, "source_ja"]), "en": str(cat.loc[i, "source_en"])} for i in cat.index}
-    return {"obs_by_code": dict(tuple(obs.groupby("region_code", sort=False))), "catalog": cat, "munis": munis,
+    return {"obs_by_code": RowsByCode(obs, "region_code"), "catalog": cat, "munis": munis,
             "prefs": prefs, "types": types, "figures": figures, "pop_year": pop_year,
             "pop_years": municipal.years_of(obs, "A1101"), "ages": ages,
             "ages_pref": ages.groupby(prefecture_of).sum(min_count=1), "ages_nation": ages.sum(min_count=1),
-            "lq_rows": lq_rows, "lq_year": lq_year, "sources": sources, "population": ages["A1101"]}
+            "lq_year": lq_year, "sources": sources, "population": ages["A1101"]}
 
 
 _cached_municipal_base = per_version(2)(_municipal_base)
+# The municipal LQ tables by municipality: rebuilt from the stored tables in ≈ 3 ms, not stored twice.
+_lq_rows = per_version(8, name="lq_rows_by_code", store=False)(
+    lambda cur, measure, against: RowsByCode(cached_lq_table(measure, None, "municipality", against), "region_code"))
 
 
 def municipal_codes() -> list[str]:
@@ -862,9 +907,8 @@ def municipal_profile(cur: duckdb.DuckDBPyConnection, code: str, lang: str = "ja
     }
     empty = pd.DataFrame(columns=["industry_code", "lq", "strength", "value", "share", "industry_name_ja",
                                   "industry_name_en"])
-    parts = [base["lq_rows"][k].get(code, empty) for k in (("employees", "nation"), ("employees", "prefecture"),
-                                                          ("establishments", "nation"),
-                                                          ("establishments", "prefecture"))]
+    parts = [_lq_rows(*k).get(code, empty) for k in (("employees", "nation"), ("employees", "prefecture"),
+                                                   ("establishments", "nation"), ("establishments", "prefecture"))]
     industry = {
         "year": base["lq_year"], "rows": municipal.industry_rows(*parts, lang=lang),
         "strength_rule": {m: lq.strength_rule(m) for m in ("employees", "establishments")},
@@ -923,13 +967,17 @@ def municipal_findings_table(cur: duckdb.DuckDBPyConnection, code: str, lang: st
 # A profile that is new to a worker used to recompute the 47 × 10 matrix for its peers and read the catalog
 # row of each indicator again (≈ 230 ms per prefecture); these compute the same figures once for every region.
 
-_cached_profile_matrix = per_version(8)(lambda cur, ids: profile_matrix(cur, list(ids)))
-_cached_region_names = per_version(4)(region_names)
+_cached_profile_matrix = per_version(8, name="profile_matrix")(lambda cur, ids: profile_matrix(cur, list(ids)))
+_cached_region_names = per_version(4, name="region_names")(region_names)
+# Shared, read-only: every comparison reads the regions and group memberships (≈ 3 ms a read otherwise).
+_cached_regions = per_version(2, name="regions")(query.regions)
+_cached_members = per_version(2, name="region_members")(query.region_members)
 _cached_catalog = per_version(2)(query.catalog)
 
 
-def cached_region_peers(region: str, k: int = 5) -> pd.DataFrame:
+def _region_peers_default(cur: duckdb.DuckDBPyConnection, region: str, k: int = 5) -> pd.DataFrame:
     """:func:`region_peers` over :data:`PROFILE_DEFAULT`, from the matrix memoised per data version."""
+    del cur   # the matrix, names and catalog come from their memos (same serving database)
     matrix, _, _ = _cached_profile_matrix(tuple(PROFILE_DEFAULT))
     if region not in matrix.index:
         raise DataError(f"unknown prefecture {region!r}; expected a code 01–47")
@@ -943,6 +991,9 @@ def cached_region_peers(region: str, k: int = 5) -> pd.DataFrame:
             out[f"why_{lang}"] = [peers.why(s, matrix.loc[region], matrix.loc[c], labels, lang)
                                   for c, s in zip(out["region_code"], out["similar"], strict=True)]
     return out
+
+
+cached_region_peers = per_version(128, name="region_peers_default")(_region_peers_default)
 
 
 def profile_deviations(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str]) -> pd.DataFrame:
@@ -971,4 +1022,49 @@ def profile_deviations(cur: duckdb.DuckDBPyConnection, indicator_ids: list[str])
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-cached_profile_deviations = per_version(8)(lambda cur, ids: profile_deviations(cur, list(ids)))
+cached_profile_deviations = per_version(8, name="profile_deviations")(
+    lambda cur, ids: profile_deviations(cur, list(ids)))
+
+
+def prefecture_profile(cur: duckdb.DuckDBPyConnection, region: str) -> dict:
+    """Everything the prefecture profile shows, from the tables memoised per data version.
+
+    Keys: ``region`` (its row with block and group codes), ``group`` (metro-all or non-metro),
+    ``headline`` (one dict per :data:`PROFILE_HEADLINE` indicator that is loaded: value, rank, national
+    value, unit, year), ``findings``, ``deviation`` (:func:`profile_deviations` rows of the region with
+    each indicator's aggregation and English unit), ``lq_rows`` (employee LQs), ``peers`` and
+    ``series`` (:data:`PROFILE_SERIES_DEFAULT` for the region, 全国, its block and group). DataError for a
+    code that is not a prefecture.
+    """
+    reg = query.region(cur, region)
+    if reg is None or reg.get("level") != "prefecture":
+        raise DataError(f"unknown prefecture {region!r}; expected a code 01–47")
+    group = "non-metro" if reg["metro_code"] == "non-metro" else "metro-all"
+    cat = _cached_catalog().set_index("id")
+    headline = []
+    for ind in PROFILE_HEADLINE:
+        if cat.at[ind, "status"] != "loaded":
+            continue
+        table = cached_comparison(ind, None)
+        me = table[table["region_code"] == region].iloc[0]
+        headline.append(dict(id=ind, name_ja=cat.at[ind, "name_ja"], name_en=cat.at[ind, "name_en"],
+                             unit=cat.at[ind, "unit"], unit_en=cat.at[ind, "unit_en"], value=me["value"],
+                             rank=me["rank"], national=me["national_value"], year=int(table["year"].iloc[0])))
+    dev = cached_profile_deviations(tuple(PROFILE_DEFAULT))
+    dev = dev[dev["region_code"] == region].drop(columns="region_code").reset_index(drop=True)
+    if len(dev):   # how each block/group value was formed, so a plain mean is marked where it is shown
+        dev = dev.assign(aggregation=dev["indicator_id"].map(cat["aggregation"]),
+                         unit_en=dev["indicator_id"].map(cat["unit_en"]))
+    lq_rows = cached_lq_table("employees", None)
+    return {"region": reg, "group": group, "headline": headline, "findings": cached_findings(region),
+            "deviation": dev, "lq_rows": lq_rows[lq_rows["region_code"] == region],
+            "peers": cached_region_peers(region, 5),
+            "series": cached_series(PROFILE_SERIES_DEFAULT, [region, "00", reg["block_code"], group])}
+
+
+# ≈ 40 KB each; precomputed for the 47, so a prefecture new to a worker costs one read.
+cached_prefecture_profile = per_version(64)(prefecture_profile)
+
+
+# Every serving-database build of a process that serves or exports figures precomputes their cold paths.
+precompute.register()

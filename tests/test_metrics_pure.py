@@ -136,6 +136,30 @@ def test_group_ratio_is_sum_of_components_not_mean_of_ratios():
     assert math.isnan(compare.group_value(vals, ["zz"], "ratio", scale=100))
 
 
+_maybe = st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False), st.just(0.0))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d", "e"]), _maybe, _maybe, _maybe),
+                     max_size=8),
+       groups=st.dictionaries(st.sampled_from(["g1", "g2", "g3"]),
+                              st.lists(st.sampled_from(["a", "b", "c", "d", "e", "x"]), min_size=1, max_size=4,
+                                       unique=True), min_size=1),
+       aggregation=st.sampled_from(["ratio", "mean"]), scale=st.sampled_from([1.0, 100.0]))
+def test_group_values_at_once_equal_one_group_at_a_time(rows, groups, aggregation, scale):
+    # The vectorised form used by every comparison must give exactly what the one-group definition gives,
+    # missing components, zero denominators, members without a row and empty groups included.
+    values = pd.DataFrame(rows, columns=["region_code", "value", "numerator", "denominator"], dtype=object)
+    values = values.astype({"value": float, "numerator": float, "denominator": float})
+    members = pd.DataFrame([(g, m) for g, ms in groups.items() for m in ms],
+                           columns=["group_code", "prefecture_code"])
+    at_once = compare.group_values(values, members, aggregation, scale)
+    one_by_one = {g: compare.group_value(values, ms, aggregation, scale) for g, ms in groups.items()}
+    assert at_once.keys() == one_by_one.keys()
+    for g in groups:
+        assert at_once[g] == pytest.approx(one_by_one[g], nan_ok=True, rel=1e-12), g
+
+
 def test_comparison_table_by_hand():
     regions = pd.DataFrame({"code": ["01", "02", "13", "14"], "name_ja": list("abcd"), "name_en": list("ABCD"),
                             "block_code": ["b1", "b1", "b2", "b2"], "level": "prefecture"})
