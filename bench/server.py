@@ -31,9 +31,16 @@ def _gunicorn() -> list[str]:
 @contextmanager
 def gunicorn(target: str, *, workers: int = 2, env: dict | None = None, ready_path: str = "/",
              timeout: float = 120):
-    """Run ``target`` (e.g. ``app:server``) and yield (port, seconds until ``ready_path`` answered 200, pid)."""
+    """Run ``target`` (e.g. ``app:server``) and yield (port, seconds until ``ready_path`` answered 200, pid).
+
+    The app runs with the deployment's settings (deploy/gunicorn.conf.py: its worker warm-up included),
+    with the bench's worker count and port, and without recycling workers every 2,000 requests, so the
+    load test's worker list stays the one it watches. The naive baseline runs with gunicorn's defaults.
+    """
     port = free_port()
-    cmd = [*_gunicorn(), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "120",
+    config = ["--config", str(ROOT / "deploy" / "gunicorn.conf.py"), "--max-requests", "0"] \
+        if target == "app:server" else []
+    cmd = [*_gunicorn(), *config, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "120",
            "--log-level", "warning", target]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, start_new_session=True)

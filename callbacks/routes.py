@@ -89,12 +89,16 @@ def health_route(app: Dash) -> None:
 
     from flask import Response
 
+    from callbacks import warm
+
     @app.server.route("/healthz")
     def _healthz():
         h = store.health()
         body = {key: h[key] for key in ("status", "reason", "data_version", "imports", "worker")}
         body["problems"] = [{"what": p["what"], "repair": p["repair"]} for p in h["problems"]]
         body["user_store"] = h["user_store"]["status"]
+        # Whether this worker warmed itself before serving (null: not warmed, e.g. a dev server).
+        body["warm_up"] = warm.LAST_REPORT
         resp = Response(json.dumps(body, ensure_ascii=False), status=503 if h["status"] == "down" else 200,
                         mimetype="application/json")
         resp.headers["Cache-Control"] = "no-store"

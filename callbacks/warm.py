@@ -25,6 +25,8 @@ ENV = "CHIIKI_WARM_SECONDS"
 DEFAULT_SECONDS = 20.0
 # Marks the warm-up's requests, so the access log (one line per user request) leaves them out.
 ENVIRON_FLAG = "chiiki.warm_up"
+# This process's last warm-up, as /healthz shows it (None until one ran).
+LAST_REPORT: dict | None = None
 
 # A page per kind of view, and the views whose first request computes more than a page default does.
 PAGE_VIEWS = ("/", "/map", "/map?level=municipality", "/profile?region=13", "/profile?region=08202", "/compare",
@@ -65,10 +67,12 @@ def warm_process(server, seconds: float | None = None) -> dict:
 
     >>> # in deploy/gunicorn.conf.py:  def post_worker_init(worker): app.warm_up()
     """
+    global LAST_REPORT
     seconds = budget_seconds() if seconds is None else seconds
     report = {"sent": 0, "failed": [], "seconds": 0.0, "stopped_early": False}
     if seconds <= 0:
         return report
+    LAST_REPORT = report
     t0 = time.monotonic()
     client = server.test_client()
     environ = {ENVIRON_FLAG: True}

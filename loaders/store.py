@@ -1541,8 +1541,9 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
         WHERE r.level IN ('prefecture', 'municipality')
         GROUP BY a.measure, r.level
     """)
+    # A table, not a view: every figure reads its indicator's row, and the join cost milliseconds a read.
     con.execute("""
-        CREATE VIEW catalog_status AS
+        CREATE TABLE catalog_status AS
         SELECT c.*,
                CASE WHEN y.years IS NULL AND m.years IS NULL THEN 'not loaded' ELSE 'loaded' END AS status,
                y.years AS prefecture_years, m.years AS municipality_years

@@ -164,7 +164,7 @@ def indicator_view(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int 
     """
     meta = query.indicator(cur, indicator_id)
     views.check_normalisation(meta, normalisation)
-    vals = query.indicator_values(cur, indicator_id, year=year, level=level)
+    vals = query.indicator_values(cur, indicator_id, year=year, level=level, meta=meta)
     year = int(vals["year"].iloc[0])
     national_raw, national_dataset = float("nan"), None
     if level != "prefecture" and not meta["additive"]:
@@ -172,7 +172,7 @@ def indicator_view(cur: duckdb.DuckDBPyConnection, indicator_id: str, year: int 
     den = None
     if normalisation in views.DENOMINATORS:
         den = query.nearest_values(cur, views.DENOMINATORS[normalisation], level, year)
-    return views.make_view(vals, query.regions(cur), meta, level=level, normalisation=normalisation,
+    return views.make_view(vals, _cached_regions(), meta, level=level, normalisation=normalisation,
                            prefecture=prefecture, national_raw=national_raw, denominator=den,
                            national_dataset=national_dataset)
 
@@ -802,9 +802,11 @@ class RowsByCode:
     def __init__(self, frame: pd.DataFrame, column: str) -> None:
         self.frame = frame.sort_values(column, kind="stable")
         codes = self.frame[column].to_numpy()
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], int)
-        stops = np.r_[starts[1:], len(codes)]
-        self.ranges = {str(codes[a]): (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
+        self.ranges: dict[str, tuple[int, int]] = {}
+        if len(codes):
+            starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+            stops = np.r_[starts[1:], len(codes)]
+            self.ranges = {str(codes[a]): (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
 
     def get(self, code: str, default: pd.DataFrame | None = None) -> pd.DataFrame | None:
         span = self.ranges.get(code)
