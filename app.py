@@ -440,3 +440,8 @@ def warm_up(seconds: float | None = None) -> dict:
     first request only when that request costs what any later one does.
     """
     return warm.warm_process(server, seconds)
+
+
+def keep_warm() -> None:
+    """Warm this process again after every import (a thread watching the serving file)."""
+    warm.keep_warm(server)

@@ -98,10 +98,11 @@ COLD_PAGES = {
     "page: data and API": ["/data", "/api"],
 }
 COLD_API = {
-    "API": ["/api/v1/values?indicator=aging_rate", "/api/v1/lq?measure=employees&level=municipality",
-            "/api/v1/compare?indicator=C2208", "/api/v1/index", "/api/v1/findings?region=27",
-            "/api/v1/peers?region=40130", "/api/v1/profile?region=01202",
-            "/api/v1/values?indicator=A1101&level=municipality"],
+    "API": ["/api/v1/values?indicator=aging_rate", "/api/v1/compare?indicator=C2208", "/api/v1/index",
+            "/api/v1/findings?region=27", "/api/v1/peers?region=40130", "/api/v1/profile?region=01202",
+            "/api/v1/values?indicator=A1101&level=municipality", "/api/v1/lq?measure=establishments"],
+    # Every municipality × industry (31,000 rows, 1.3 MB gzipped): bound by writing and compressing it.
+    "API: bulk municipal LQ": ["/api/v1/lq?measure=employees&level=municipality"],
 }
 COLD_MAP_CHANGES = {"map change: prefectures": [("C2208", 2021), ("aging_rate", 2020)],
                     "map change: municipalities": [("C2108", 2021), ("estab_per_1000", 2021)]}

@@ -276,7 +276,7 @@ def _build(version: tuple, regions: tuple, ind: str, x: str, y: str, lang: str) 
     peers = [c for c in regions if c.startswith(PEER)]
     others = [c for c in regions if c not in munis and c not in peers]
     muni_years, pref_years = st.years_of(meta, "municipality"), st.years_of(meta, "prefecture")
-    parts = [service.series(cur, state["ind"], others)] if others and pref_years else []
+    parts = [service.cached_series(state["ind"], others)] if others and pref_years else []
     peer_n: dict[str, dict[int, int]] = {}
     if muni_years:
         if munis:

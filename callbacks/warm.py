@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterable
 
@@ -106,8 +107,40 @@ def warm_process(server, seconds: float | None = None) -> dict:
             break
         send(method, path, body)
     report["seconds"] = round(time.monotonic() - t0, 2)
+    try:
+        from loaders.store import get_store
+
+        report["data_version"] = get_store().data_version
+    except Exception:   # nothing serves: /healthz says so on its own
+        report["data_version"] = None
     (log.warning if report["failed"] or report["stopped_early"] else log.info)(
         "warm-up: %d requests in %.1f s%s%s", report["sent"], report["seconds"],
         f"; failed: {'; '.join(report['failed'][:5])}" if report["failed"] else "",
         f"; stopped after {seconds:g} s ({ENV})" if report["stopped_early"] else "")
     return report
+
+
+def keep_warm(server, interval: float = 0.5) -> threading.Thread:
+    """Warm again whenever the serving file changes (an import from any process swapped it in).
+
+    A daemon thread looks at the store every ``interval`` seconds (a ``stat``; the look itself moves
+    this process to the new file, as a request would) and, on a new version, sends the warm-up requests
+    again, so the first user after an import finds the new version's lists and pages ready too.
+    """
+    from loaders.store import get_store
+
+    def loop() -> None:
+        seen = None
+        while True:
+            time.sleep(interval)
+            try:
+                version = get_store().version
+            except Exception:   # nothing to serve right now; /healthz reports it
+                continue
+            if seen is not None and version != seen:
+                warm_process(server)
+            seen = version
+
+    thread = threading.Thread(target=loop, name="chiiki-keep-warm", daemon=True)
+    thread.start()
+    return thread

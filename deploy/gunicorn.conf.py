@@ -83,8 +83,10 @@ def post_worker_init(worker) -> None:
     """Warm the worker before it accepts: each page and API family once (bounded by CHIIKI_WARM_SECONDS).
 
     The figures themselves are precomputed in the serving file; this pays the process's own first-use
-    costs (imports, plotly's validators, per-version lists), so no user's first click does.
+    costs (imports, plotly's validators, per-version lists), so no user's first click does. Then a
+    thread warms the worker again whenever an import swaps in a new serving file.
     """
-    from app import warm_up
+    from app import keep_warm, warm_up
 
     warm_up()
+    keep_warm()

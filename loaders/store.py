@@ -95,7 +95,11 @@ READ_WAIT = 2.0                  # a reader waits this long for an import before
 KEEP_BACKUPS = 5
 _ALIAS = "serving"
 
-DERIVED_SCHEMA = "CREATE TABLE derived (key VARCHAR PRIMARY KEY, payload BLOB NOT NULL)"
+DERIVED_SCHEMA = "CREATE TABLE derived (key VARCHAR PRIMARY KEY, size BIGINT NOT NULL, payload BLOB NOT NULL)"
+# Payloads up to this size are read into memory together, once per snapshot: a point read of a blob
+# costs DuckDB milliseconds (it decompresses the blocks around it), a dict lookup nothing. The few
+# larger ones (municipal tables, MBs each) are read when first asked for.
+DERIVED_PRELOAD_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -670,7 +674,7 @@ def _fill_derived(con: duckdb.DuckDBPyConnection) -> None:
     finally:
         _pin.reset(token)
     if rows:
-        con.executemany("INSERT INTO derived VALUES (?, ?)", rows)
+        con.executemany("INSERT INTO derived VALUES (?, ?, ?)", [(k, len(b), b) for k, b in rows])
 
 
 def _copy_user_store(con: duckdb.DuckDBPyConnection) -> UserState:
@@ -852,7 +856,7 @@ class ReadOnlyStore:
             self._con.close()
             raise
         self._local = threading.local()
-        self._derived_keys: set[str] | None = None
+        self._derived_index: dict[str, bytes | None] | None = None
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor, in the serving database (read-only: writes raise ``duckdb.Error``)."""
@@ -871,22 +875,31 @@ class ReadOnlyStore:
     def derived(self, key: str) -> bytes | None:
         """The payload the build stored under ``key``, or None (not precomputed, or by other code).
 
-        The keys are read once per snapshot, so asking for one that was not precomputed costs a set
-        lookup, not a query.
+        The first call reads every key and the small payloads at once; asking for a key that was not
+        precomputed then costs a dict lookup, not a query.
         """
         if self.meta.get("derived") != derived_code() or derived_code() == "none":
             return None
-        keys = self._derived_keys
-        if keys is None:
-            try:
-                keys = {k for (k,) in self.cursor().execute("SELECT key FROM derived").fetchall()}
-            except duckdb.Error:
-                keys = set()
-            self._derived_keys = keys
-        if key not in keys:
+        index = self._derived_index
+        if index is None:
+            index = self._load_derived_index()
+        if key not in index:
             return None
-        row = self.cursor().execute("SELECT payload FROM derived WHERE key = ?", [key]).fetchone()
-        return bytes(row[0]) if row else None
+        blob = index[key]
+        if blob is None:   # a large one: read when asked for
+            row = self.cursor().execute("SELECT payload FROM derived WHERE key = ?", [key]).fetchone()
+            blob = bytes(row[0]) if row else None
+        return blob
+
+    def _load_derived_index(self) -> dict[str, bytes | None]:
+        try:
+            rows = self.cursor().execute(
+                "SELECT key, CASE WHEN size <= ? THEN payload END FROM derived", [DERIVED_PRELOAD_BYTES]).fetchall()
+            index = {k: (bytes(b) if b is not None else None) for k, b in rows}
+        except duckdb.Error:
+            index = {}
+        self._derived_index = index
+        return index
 
     def _change(self) -> str:
         key = _stat_key(self.path)

@@ -84,7 +84,7 @@ def warm() -> None:
     municipal_lq = dict(zip(catalog["id"], catalog["municipality_years"].map(service._has_years), strict=True))
     for measure in lq.MEASURES:
         years = service.lq_years(cur, measure)
-        for year in (None, *years):
+        for year in years:
             service.cached_lq_table(measure, year)
         for against in ("nation", "prefecture") if municipal_lq.get(f"lq_{measure}") else ():
             service.cached_lq_table(measure, None, "municipality", against)

@@ -556,7 +556,20 @@ def _lq(cur, measure, year=None, level="prefecture", against="nation"):
 
 # Keyword-only parameters cannot go through the positional memo, hence the small adapters.
 cached_values_table = per_version(256)(_values)
-cached_lq_table = per_version(64)(_lq)
+_cached_lq = per_version(64, name="_lq")(_lq)
+cached_lq_years = per_version(8, name="lq_years")(lq_years)
+
+
+def cached_lq_table(measure: str, year: int | None = None, level: str = "prefecture",
+                    against: str = "nation") -> pd.DataFrame:
+    """:func:`lq_table` memoised per data version; ``year=None`` is the latest year (as in ``lq_table``),
+    named, so "latest" and that year are one memo entry and one precomputed result."""
+    if year is None:
+        year = cached_lq_years(measure)[-1]
+    return _cached_lq(measure, int(year), level, against)
+
+
+
 cached_findings_table = per_version(128)(findings_table)
 cached_lq_change = per_version(8)(lq_change_table)
 cached_index_table = per_version(32)(index_table)
