@@ -27,7 +27,7 @@
   file's fingerprint: new metric code rebuilds the file instead of serving results of the old code.
 * DuckDB's ``memory_limit`` and ``threads`` come from ``CHIIKI_DUCKDB_MEMORY_LIMIT`` (default 512MB)
   and ``CHIIKI_DUCKDB_THREADS`` (default 2) for every connection of the process; lock waits from
-  ``CHIIKI_LOCK_TIMEOUT`` (seconds, default 15).
+  ``CHIIKI_LOCK_TIMEOUT`` (seconds, default 60).
 
 The bundled ``data/`` directory is never written by any of it.
 """
@@ -90,7 +90,7 @@ ENV_THREADS = "CHIIKI_DUCKDB_THREADS"
 ENV_LOCK_TIMEOUT = "CHIIKI_LOCK_TIMEOUT"
 DEFAULT_MEMORY_LIMIT = "512MB"   # a 2-core city-hall server with a few workers and other services on it
 DEFAULT_THREADS = 2
-DEFAULT_LOCK_TIMEOUT = 15.0      # a build takes about a second; a queue of imports a few
+DEFAULT_LOCK_TIMEOUT = 60.0      # a build takes ≈ 8 s with its precomputed results; a queue of imports more
 READ_WAIT = 2.0                  # a reader waits this long for an import before serving the current file
 KEEP_BACKUPS = 5
 _ALIAS = "serving"
@@ -244,7 +244,7 @@ def duckdb_limits() -> dict[str, object]:
 
 
 def lock_timeout() -> float:
-    """Seconds to wait for a lock (``CHIIKI_LOCK_TIMEOUT``, default 15).
+    """Seconds to wait for a lock (``CHIIKI_LOCK_TIMEOUT``, default 60).
 
     Raises
     ------

@@ -182,3 +182,36 @@ def test_rows_by_code_equal_groupby(codes):
     for code, part in parts.items():
         pd.testing.assert_frame_equal(rows.get(code), part)
     assert rows.get("99") is None
+
+
+def test_first_uses_from_many_threads_agree_with_one_thread():
+    # A worker now runs its keep-warm thread beside the request thread (and `chiiki serve` is threaded):
+    # memoised tables computed concurrently on first use must equal those computed alone.
+    import threading
+
+    def work(i: int) -> dict:
+        return {"lq": service.cached_lq_table(("employees", "establishments", "value_added")[i % 3], None),
+                "profile": service.cached_prefecture_profile(f"{i % 47 + 1:02d}")["headline"],
+                "comparison": service.cached_comparison("aging_rate", None),
+                "series": service.cached_series("A1101", ["13", "00", "block-kanto"])}
+
+    _clear_memos()
+    alone = {i: work(i) for i in range(6)}
+    _clear_memos()
+    together: dict[int, dict] = {}
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            together[i] = work(i)
+        except BaseException as exc:   # reported below with the thread's case
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for i in alone:
+        same(together[i], alone[i], f"case {i}")
