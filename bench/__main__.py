@@ -113,8 +113,9 @@ def cold_after_import(port: int, master: int, user_dir: str, groups: dict) -> di
     pids = worker_pids(master)
 
     def warmed(body: dict) -> bool:
-        w = body.get("warm_up") or {}
-        return body.get("imports") == before["imports"] + 1 and w.get("data_version") == body.get("data_version")
+        w = body.get("warm_up")   # None: a worker that does not warm itself (CHIIKI_WARM_SECONDS=0)
+        return body.get("imports") == before["imports"] + 1 and (
+            w is None or w.get("data_version") == body.get("data_version"))
 
     ready = watch_workers(port, pids, warmed, timeout=60)
     assert status == 0 and ready.keys() == pids, (status, ready, pids)

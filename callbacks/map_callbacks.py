@@ -211,7 +211,7 @@ def page_layout(**params):
         norms=list(allowed_normalisations(row)),
         prefectures=[{"label": en if lang == "en" else ja, "value": c} for c, ja, en in regions],
         figure=b["figure"], ranking=b["ranking"], rows=b["rows"], message=_join(b["message"], empty_message(state, b)),
-        source=b["source"])
+        source=b["source"], controls=controls_table(lang))
 
 
 def state_from_inputs(ind, year, level, pref, norm, cls, k, bins, pal, lang, region="", present=False) -> st.State:
@@ -302,11 +302,59 @@ CONTROLS = [Input(ids.MAP_INDICATOR, "value"), Input(ids.MAP_YEAR, "value"), Inp
             Input(ids.MAP_PALETTE, "value")]
 
 
-def update_timeline(options: list[dict], year: int | None) -> tuple:
-    """The year slider, its years and the play button for the years the controls now offer."""
-    years = [o["value"] for o in options]
-    p = map_page.slider_props(years, year)
-    return p["max"], p["marks"], p["value"], p["disabled"], years, p["disabled"]
+def controls_table(lang: str) -> dict:
+    """What update_controls answers, for every indicator and level at once, so the browser can follow an
+    indicator or level change without a round trip: the map's own request would otherwise wait for that
+    answer (Dash holds a callback until the ones producing its inputs have returned), 40 ms and more on a
+    slow line. Year lists and normalisation lists repeat across indicators, so each is written once and
+    referred to by its index: ``ind[id] = [prefecture years, municipal years, normalisations]``."""
+    return _controls_table(get_store().version, lang)
+
+
+@lru_cache(maxsize=16)
+def _controls_table(version: tuple, lang: str) -> dict:
+    year_lists: list[list[int]] = []
+    norm_lists: list[list[dict]] = []
+
+    def ref(pool: list, item: list) -> int:
+        if item not in pool:
+            pool.append(item)
+        return pool.index(item)
+
+    indicators = {}
+    for ind in sorted(st.catalog_ids()):
+        if st.catalog_row(ind)["kind"] == "lq":
+            continue
+        (pref, _, norms), (muni, _, _) = (update_controls(ind, level, lang) for level in ("prefecture", "municipality"))
+        indicators[ind] = [ref(year_lists, [o["value"] for o in pref]), ref(year_lists, [o["value"] for o in muni]),
+                           ref(norm_lists, norms)]
+    return {"years": year_lists, "norms": norm_lists, "ind": indicators, "default": DEFAULTS["ind"]}
+
+
+# The browser's side of controls_table: the year dropdown and slider (map_page.slider_props), the play button
+# and the normalisations for the chosen indicator and level.
+# What the controls already show is left alone (no_update): every re-rendered dropdown or slider is main-thread
+# time before Dash sends the map's request, and most indicators share their years and normalisations.
+CONTROLS_JS = """function(ind, level, lang, table, shownYears, shownYear, shownNorms) {
+    const nu = window.dash_clientside.no_update;
+    if (!table || !table.ind) { return [nu, nu, nu, nu, nu, nu, nu, nu, nu]; }
+    const row = table.ind[ind] || table.ind[table.default];
+    const years = table.years[level === 'municipality' ? row[1] : row[0]];
+    const year = years.length ? years[years.length - 1] : null;
+    const norms = table.norms[row[2]];
+    const same = function (a, b) { return JSON.stringify(a) === JSON.stringify(b); };
+    if (same(years, shownYears || [])) {
+        return [nu, year === shownYear ? nu : year, same(norms, shownNorms) ? nu : norms, nu, nu,
+                year === shownYear ? nu : Math.max(years.length - 1, 0), nu, nu, nu];
+    }
+    const marks = {};
+    years.forEach(function (y, i) { marks[i] = String(y); });
+    if (!years.length) { marks[0] = '\\u2014'; }
+    const disabled = years.length < 2;
+    return [years.map(function (y) { return {label: String(y), value: y}; }), year,
+            same(norms, shownNorms) ? nu : norms, Math.max(years.length - 1, 1), marks,
+            Math.max(years.length - 1, 0), disabled, years, disabled];
+}"""
 
 
 # The slider's value is an index into the years (see map_page.slider_props); the dropdown holds the year
@@ -343,16 +391,16 @@ PLAY = """function(clicks, ticks, idx, years, stopped, lang) {
 
 
 def register(app: Dash) -> None:
-    @app.callback(Output(ids.MAP_YEAR, "options"), Output(ids.MAP_YEAR, "value"),
-                  Output(ids.MAP_NORMALISATION, "options"),
-                  Output(ids.MAP_YEAR_SLIDER, "max"), Output(ids.MAP_YEAR_SLIDER, "marks"),
-                  Output(ids.MAP_YEAR_SLIDER, "value"), Output(ids.MAP_YEAR_SLIDER, "disabled"),
-                  Output(ids.MAP_YEARS, "data"), Output(ids.MAP_PLAY, "disabled"),
-                  Input(ids.MAP_INDICATOR, "value"), Input(ids.MAP_LEVEL, "value"), State(ids.LANG, "data"),
-                  prevent_initial_call=True)
-    def _controls(ind, level, lang):
-        options, year, norms = update_controls(ind, level, lang)
-        return options, year, norms, *update_timeline(options, year)
+    # In the browser (see controls_table): the map's request goes out as soon as the indicator changes.
+    app.clientside_callback(
+        CONTROLS_JS,
+        Output(ids.MAP_YEAR, "options"), Output(ids.MAP_YEAR, "value"), Output(ids.MAP_NORMALISATION, "options"),
+        Output(ids.MAP_YEAR_SLIDER, "max"), Output(ids.MAP_YEAR_SLIDER, "marks"),
+        Output(ids.MAP_YEAR_SLIDER, "value"), Output(ids.MAP_YEAR_SLIDER, "disabled"),
+        Output(ids.MAP_YEARS, "data"), Output(ids.MAP_PLAY, "disabled"),
+        Input(ids.MAP_INDICATOR, "value"), Input(ids.MAP_LEVEL, "value"), State(ids.LANG, "data"),
+        State(ids.MAP_CONTROLS_TABLE, "data"), State(ids.MAP_YEARS, "data"), State(ids.MAP_YEAR, "value"),
+        State(ids.MAP_NORMALISATION, "options"), prevent_initial_call=True)
 
     app.clientside_callback(
         SYNC_YEAR.replace("SLIDER", ids.MAP_YEAR_SLIDER),
@@ -406,9 +454,12 @@ def register(app: Dash) -> None:
     def _table_page(prev_clicks, next_clicks, page, *args):
         return turn_table_page(prev_clicks, next_clicks, page, *args, triggered=ctx.triggered_id)
 
+    # Asked for once the map's answer is in, not alongside it: redrawing the ranking takes the browser
+    # 50-100 ms, and when its answer came first the map's redraw waited behind it.
     @app.callback(Output(ids.MAP_RANKING, "figure"), Output(ids.MAP_TABLE, "children"),
-                  *CONTROLS, State(ids.LANG, "data"), State(ids.MAP_REGION, "data"), prevent_initial_call=True)
-    def _side(*args):
+                  Input(ids.MAP_DRAWN, "data"), *[State(c.component_id, c.component_property) for c in CONTROLS],
+                  State(ids.LANG, "data"), State(ids.MAP_REGION, "data"), prevent_initial_call=True)
+    def _side(_drawn, *args):
         return update_side(*args)
 
     # A click opens the clicked region's own profile: a prefecture's (2 digits) or a municipality's (5 digits).
@@ -425,7 +476,10 @@ def register(app: Dash) -> None:
         prevent_initial_call=True)
 
     @app.callback(Output(f"{ids.MAP_EXPORT}-download", "data"), Input(f"{ids.MAP_EXPORT}-csv", "n_clicks"),
-                  Input(f"{ids.MAP_EXPORT}-xlsx", "n_clicks"), *CONTROLS[:5], State(ids.LANG, "data"),
+                  Input(f"{ids.MAP_EXPORT}-xlsx", "n_clicks"),
+                  # States, not inputs: as inputs every indicator change sent the whole table as a download
+                  # (and its bytes shared the line with the map's own answer).
+                  *[State(c.component_id, c.component_property) for c in CONTROLS[:5]], State(ids.LANG, "data"),
                   prevent_initial_call=True)
     def _export(_csv, _xlsx, ind, year, level, pref, norm, lang):
         fmt = export_format(ids.MAP_EXPORT)

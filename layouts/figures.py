@@ -198,6 +198,12 @@ def spaced_ticks(ticks: list[float], lo: float, hi: float, min_gap: float = 0.06
     return kept
 
 
+# Measured in headless Chromium: a two-line title pushes the top margin to 71 px, a colour bar with labels
+# such as 5,795万 the right one to 113 px. Anything larger still gets its room (plotly grows the margin).
+MAP_MARGIN_T = 72
+MAP_MARGIN_R = 118
+
+
 def choropleth(*, geojson_url: str, locations: list[str], names: list[str], z: list, ranks: list,
                colour: dict, unit: str, title: str, source: str, hover_rank: str, hover_national: str,
                national: float | None, height: int = 560, details: list[str] | None = None,
@@ -229,6 +235,11 @@ def choropleth(*, geojson_url: str, locations: list[str], names: list[str], z: l
     trace.update({k: v for k, v in colour.items() if v is not None})
     trace["colorbar"].update({k: v for k, v in colorbar.items() if v is not None})
     layout = base_layout(title, source, height=height)
+    # Room for the colour bar and a two-line title, reserved: plotly only grows a margin for what does not fit,
+    # and a margin that changes makes it draw the whole map a second time (on an indicator change, a title one
+    # line longer or tick labels a few digits wider cost that second draw). The map also keeps its size and
+    # place when the indicator changes.
+    layout["margin"].update(t=MAP_MARGIN_T, r=MAP_MARGIN_R)
     layout["geo"] = {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"},
                      "bgcolor": "white"}
     place_source(layout, 6)

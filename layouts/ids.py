@@ -45,6 +45,7 @@ MAP_PLAY = "map-play"
 MAP_PLAY_TIMER = "map-play-timer"
 MAP_NEAREST = "map-nearest-year"
 MAP_DRAWN = "map-drawn"            # whether the graph holds a drawn choropleth a Patch can recolour
+MAP_CONTROLS_TABLE = "map-controls-table"  # years and normalisations of every indicator, for the browser
 START_NOTICE = "start-notice"
 START_REGION = "start-region"
 START_QUESTIONS = "start-questions"

@@ -171,7 +171,7 @@ def rank_table(rows: list[dict], lang: str, page: int = 0) -> html.Div:
 
 def layout(state, *, query: str, options: list[dict], years: list[int], norms: list[str],
            prefectures: list[dict], figure: dict | None, ranking: dict | None, rows: list[dict], message,
-           source: str) -> html.Div:
+           source: str, controls: dict | None = None) -> html.Div:
     lang = state["lang"]
     map_graph = graph(ids.MAP_GRAPH, figure, filename="chiiki-map", label=t("nav_map", lang))
     map_graph.children.responsive = True   # its height comes from assets/map.css (full screen when presenting)
@@ -226,5 +226,6 @@ def layout(state, *, query: str, options: list[dict], years: list[int], norms: l
         html.Span(id=ids.MAP_GOTO, className="visually-hidden"),
         dcc.Store(id=ids.MAP_REGION, data=state["region"]),
         dcc.Store(id=ids.MAP_DRAWN, data=figure is not None),
+        dcc.Store(id=ids.MAP_CONTROLS_TABLE, data=controls),
         html.Span(id=ids.MAP_IMAGE_DONE, className="visually-hidden"),
     ], className="map-page")

@@ -142,13 +142,11 @@ def test_slider_steps_over_the_years_with_data_only():
 
 
 def test_slider_follows_indicator_and_level():
-    options, year, _ = map_callbacks.update_controls("ict_employee_share", "prefecture", "ja")
-    slider_max, marks, value, disabled, years, play_disabled = map_callbacks.update_timeline(options, year)
-    assert years == [2016, 2021] and marks == {0: "2016", 1: "2021"} and value == 1 and slider_max == 1
-    assert not disabled and not play_disabled
-    options, year, _ = map_callbacks.update_controls("ict_employee_share", "municipality", "ja")
-    *_, disabled, years, play_disabled = map_callbacks.update_timeline(options, year)
-    assert years == [2021] and disabled and play_disabled
+    """The browser reads the years for the slider from the page's controls table (CONTROLS_JS)."""
+    table = map_callbacks.controls_table("ja")
+    pref, muni, _ = table["ind"]["ict_employee_share"]
+    assert table["years"][pref] == [2016, 2021] and table["years"][muni] == [2021]
+    assert map_page.slider_props(table["years"][muni], 2021)["disabled"]
 
 
 def test_layout_has_slider_play_button_and_timer_at_the_links_year():
