@@ -499,7 +499,9 @@ def register(app: Dash) -> None:
         return export_lq(regions, measure, year, industry, lang, export_format(ids.COMPARE_LQ_EXPORT))
 
     @app.callback(Output(f"{ids.COMPARE_EXPORT}-download", "data"), Input(f"{ids.COMPARE_EXPORT}-csv", "n_clicks"),
-                  Input(f"{ids.COMPARE_EXPORT}-xlsx", "n_clicks"), *inputs, prevent_initial_call=True)
+                  Input(f"{ids.COMPARE_EXPORT}-xlsx", "n_clicks"),
+                  # States: as inputs, every change of the view downloaded its table unasked.
+                  *[State(i.component_id, i.component_property) for i in inputs], prevent_initial_call=True)
     def _export(_c, _x, regions, ind, x, y, lang):
         regions = [str(r) for r in regions] if isinstance(regions, list | tuple) else []
         state = parse({"regions": ",".join(regions), "ind": ind, "x": x, "y": y, "lang": lang or "ja"})

@@ -42,10 +42,15 @@ def test_no_server_callback_stands_between_an_indicator_change_and_the_map(callb
         assert not _outputs(cb) & map_inputs, cb["output"]
 
 
-def test_export_fires_on_its_buttons_only(callbacks):
-    """Before, changing the indicator sent the whole table as a download (672 KB for municipalities)."""
-    export = next(cb for cb in callbacks if f"{ids.MAP_EXPORT}-download.data" in _outputs(cb))
-    assert _inputs(export) == {f"{ids.MAP_EXPORT}-csv.n_clicks", f"{ids.MAP_EXPORT}-xlsx.n_clicks"}
+def test_every_export_fires_on_its_buttons_only(callbacks):
+    """Before, every change of the map's indicator or year (665 KB for municipalities) and of the compare
+    view downloaded the table: a dcc.Download saves whatever data it is given."""
+    exports = [cb for cb in callbacks if any(o.endswith("-download.data") for o in _outputs(cb))]
+    assert len(exports) >= 6
+    for cb in exports:
+        (out,) = _outputs(cb)
+        prefix = out.removesuffix("-download.data")
+        assert _inputs(cb) <= {f"{prefix}-csv.n_clicks", f"{prefix}-xlsx.n_clicks"}, cb["output"]
 
 
 def test_ranking_is_asked_for_after_the_map_answered(callbacks):
