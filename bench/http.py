@@ -6,6 +6,8 @@ import http.client
 import json
 import time
 
+from callbacks.warm import callback_body
+
 
 def dependencies(port: int) -> list[dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -21,21 +23,8 @@ def find_callback(deps: list[dict], output_fragment: str) -> dict:
 
 
 def payload(dep: dict, inputs: dict, state: dict, changed: list[str]) -> bytes:
-    """A request body like the one dash-renderer sends for ``dep``."""
-    outs = []
-    for part in dep["output"].strip(".").split("..."):
-        cid, prop = part.rsplit(".", 1)
-        outs.append({"id": cid, "property": prop})
-    body = {
-        "output": dep["output"],
-        "outputs": outs if len(outs) > 1 else outs[0],
-        "inputs": [{"id": i["id"], "property": i["property"], "value": inputs.get(f"{i['id']}.{i['property']}")}
-                   for i in dep["inputs"]],
-        "state": [{"id": s["id"], "property": s["property"], "value": state.get(f"{s['id']}.{s['property']}")}
-                  for s in dep["state"]],
-        "changedPropIds": changed,
-    }
-    return json.dumps(body).encode()
+    """A request body like the one dash-renderer sends for ``dep`` (the workers' warm-up builds the same)."""
+    return callback_body(dep, inputs, state, changed)
 
 
 def post(port: int, body: bytes) -> tuple[float, int, int, bytes]:
