@@ -13,7 +13,6 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from importlib.metadata import version
@@ -22,7 +21,7 @@ from pathlib import Path
 from bench import scenarios
 from bench.http import decoded, get, post
 from bench.load import get_json, run_load, watch_workers, worker_pids
-from bench.server import ROOT, gunicorn, peak_rss_mb
+from bench.server import ROOT, gunicorn, peak_rss_mb, serving_env
 
 BUDGETS = json.loads((Path(__file__).parent / "budgets.json").read_text())
 
@@ -309,15 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     users = args.load_users or (10 if args.short else 50)
     seconds = args.load_seconds or (5 if args.short else 60)
 
-    user_dir = tempfile.mkdtemp(prefix="chiiki-bench-")
-    # The request log (a line per request on stderr) would bury the table under thousands of lines.
-    env = {"CHIIKI_USER_DIR": user_dir, "CHIIKI_ACCESS_LOG": "0"}
-    os.environ.update(env)
-    from loaders.store import ensure_serving_db
-    from metrics import precompute
-
-    precompute.register()   # the file the server would build: with its precomputed results
-    ensure_serving_db()   # built once here, so the server measures start-up, not the first build
+    env = serving_env("chiiki-bench-")
+    user_dir = env["CHIIKI_USER_DIR"]
 
     result: dict = {"versions": {p: version(p) for p in ("dash", "plotly", "duckdb", "pandas", "gunicorn")},
                     "python": platform.python_version(), "cores": os.cpu_count(), "short": args.short,

@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import os
 import statistics
-import tempfile
 
 from bench.browser import FIRST_PAINT_JS, REPAINT_JS, _driver
 
@@ -255,11 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-sample", dest="sample", action="store_false",
                     help="timeline only: the sampling profiler adds its own overhead to every step")
     args = ap.parse_args(argv)
-    env = {"CHIIKI_USER_DIR": tempfile.mkdtemp(prefix="chiiki-repaint-"), "CHIIKI_ACCESS_LOG": "0"}
-    os.environ.update(env)
-    from bench.server import gunicorn
+    from bench.server import gunicorn, serving_env
 
-    with gunicorn("app:server", env=env) as (port, _, _):
+    with gunicorn("app:server", env=serving_env("chiiki-repaint-")) as (port, _, _):
         result = run(port, args.cpu, args.rounds, args.sample)
     if args.json:
         with open(args.json, "w") as f:
